@@ -1,0 +1,33 @@
+// The collections the app syncs, declared once and used by the server's validation, the worker's
+// tables and the merge. Adding a collection is adding an entry here plus its table migration.
+
+export interface FieldSpec {
+  readonly type: 'string';
+  readonly maxLength: number;
+  readonly default: string;
+}
+
+export interface CollectionSpec {
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+}
+
+export const collections = {
+  notes: {
+    fields: {
+      title: { type: 'string', maxLength: 1_000, default: '' },
+      body: { type: 'string', maxLength: 500_000, default: '' },
+    },
+  },
+} as const satisfies Record<string, CollectionSpec>;
+
+export type CollectionName = keyof typeof collections;
+
+export const collectionNames = Object.keys(collections) as CollectionName[];
+
+export function isCollectionName(name: string): name is CollectionName {
+  return Object.prototype.hasOwnProperty.call(collections, name);
+}
+
+export function fieldNames(collection: CollectionName): string[] {
+  return Object.keys(collections[collection].fields);
+}

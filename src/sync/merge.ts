@@ -1,0 +1,228 @@
+// Merge: folds one action into the materialized state of its entity.
+//
+// Invariants (each one is a property test in tests/sync/merge.property.test.ts):
+// - Commutative, associative, idempotent: any order of any multiset of actions gives the same state,
+//   so a device applies a pulled batch in O(batch) and never replays history.
+// - A field holds the value of the greatest stamp that wrote it (stamp order: stamp.ts).
+// - Tombstones: deletedStamp, restoredStamp and purgedStamp only grow (max), createdStamp only
+//   shrinks (min). An entity is deleted while deletedStamp > restoredStamp: delete wins over every
+//   update, earlier or later or concurrent; only an explicit restore with a greater stamp than the
+//   delete brings it back. Purge (emptying the trash) is final: it drops the fields and ignores every
+//   later write.
+// - An update that arrives before its create is kept (stamps recorded) but the entity stays invisible
+//   until the create arrives. A second create of the same entity merges like an update.
+//
+// Conflicts are an output, not state: a write made on this device (localClientId) that loses to a
+// write made without seeing it (the winner's `base` for the field is older than our stamp), or a local
+// edit of an entity another device deleted. They are reported once, when the losing state changes.
+
+import type { Action, FieldValue } from './action';
+import { maxStamp, minStamp, stampClientId, stampOf, type Stamp } from './stamp';
+
+export interface EntityState {
+  readonly collection: string;
+  readonly id: string;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  readonly stamps: Readonly<Record<string, Stamp>>;
+  readonly createdStamp: Stamp | null;
+  readonly deletedStamp: Stamp | null;
+  readonly restoredStamp: Stamp | null;
+  readonly purgedStamp: Stamp | null;
+}
+
+export type ConflictKind = 'overwritten' | 'deleted';
+
+export interface Conflict {
+  readonly collection: string;
+  readonly entityId: string;
+  readonly field: string;
+  readonly kind: ConflictKind;
+  /** The text this device wrote that is no longer visible. */
+  readonly lostValue: FieldValue;
+  readonly lostStamp: Stamp;
+  /** The stamp of the write (or delete) that won. */
+  readonly winnerStamp: Stamp;
+}
+
+export interface MergeResult {
+  readonly state: EntityState;
+  readonly changed: boolean;
+  readonly conflicts: readonly Conflict[];
+}
+
+export function emptyEntity(collection: string, id: string): EntityState {
+  return {
+    collection,
+    id,
+    fields: {},
+    stamps: {},
+    createdStamp: null,
+    deletedStamp: null,
+    restoredStamp: null,
+    purgedStamp: null,
+  };
+}
+
+export function isDeleted(s: EntityState): boolean {
+  return s.deletedStamp !== null && (s.restoredStamp === null || s.deletedStamp > s.restoredStamp);
+}
+
+export function isVisible(s: EntityState): boolean {
+  return s.createdStamp !== null && s.purgedStamp === null && !isDeleted(s);
+}
+
+/** In the trash: created, deleted, not purged. */
+export function isTrashed(s: EntityState): boolean {
+  return s.createdStamp !== null && s.purgedStamp === null && isDeleted(s);
+}
+
+/** The greatest stamp that touched the entity: "last changed", for ordering lists. */
+export function lastChangedStamp(s: EntityState): Stamp | null {
+  let best: Stamp | null = maxStamp(maxStamp(s.createdStamp, s.deletedStamp), maxStamp(s.restoredStamp, s.purgedStamp));
+  for (const st of Object.values(s.stamps)) best = maxStamp(best, st);
+  return best;
+}
+
+function ownedBy(stamp: Stamp, clientId: string | undefined): boolean {
+  return clientId !== undefined && stampClientId(stamp) === clientId;
+}
+
+export function mergeAction(prev: EntityState | undefined, action: Action, localClientId?: string): MergeResult {
+  const base = prev ?? emptyEntity(action.collection, action.entityId);
+  const s = stampOf(action);
+  const conflicts: Conflict[] = [];
+  let fields = base.fields;
+  let stamps = base.stamps;
+  let createdStamp = base.createdStamp;
+  let deletedStamp = base.deletedStamp;
+  let restoredStamp = base.restoredStamp;
+  let purgedStamp = base.purgedStamp;
+  const wasDeleted = isDeleted(base);
+  const fromHere = action.clientId === localClientId;
+
+  switch (action.type) {
+    case 'create':
+      createdStamp = minStamp(createdStamp, s);
+      break;
+    case 'delete':
+      deletedStamp = maxStamp(deletedStamp, s);
+      break;
+    case 'restore':
+      restoredStamp = maxStamp(restoredStamp, s);
+      break;
+    case 'purge':
+      purgedStamp = maxStamp(purgedStamp, s);
+      break;
+    case 'update':
+      break;
+  }
+
+  if (purgedStamp !== null) {
+    if (Object.keys(fields).length > 0) fields = {};
+    if (Object.keys(stamps).length > 0) stamps = {};
+  } else if (action.type === 'create' || action.type === 'update' || action.type === 'restore') {
+    for (const [field, value] of Object.entries(action.payload)) {
+      const cur = stamps[field];
+      if (cur !== undefined && cur >= s) continue;
+      if (cur !== undefined && !fromHere && ownedBy(cur, localClientId) && (action.base?.[field] ?? '') < cur) {
+        const lost = fields[field];
+        if (lost !== undefined && lost !== value) {
+          conflicts.push(conflict(base, field, 'overwritten', lost, cur, s));
+        }
+      }
+      if (fields === base.fields) fields = { ...fields };
+      if (stamps === base.stamps) stamps = { ...stamps };
+      (fields as Record<string, FieldValue>)[field] = value;
+      (stamps as Record<string, Stamp>)[field] = s;
+    }
+  }
+
+  const next: EntityState = {
+    collection: base.collection,
+    id: base.id,
+    fields,
+    stamps,
+    createdStamp,
+    deletedStamp,
+    restoredStamp,
+    purgedStamp,
+  };
+  const changed =
+    prev === undefined ||
+    fields !== base.fields ||
+    stamps !== base.stamps ||
+    createdStamp !== base.createdStamp ||
+    deletedStamp !== base.deletedStamp ||
+    restoredStamp !== base.restoredStamp ||
+    purgedStamp !== base.purgedStamp;
+
+  if (purgedStamp === null && changed) conflicts.push(...deletionConflicts(base, next, action, s, wasDeleted, localClientId));
+  return { state: next, changed, conflicts };
+}
+
+function conflict(
+  e: EntityState,
+  field: string,
+  kind: ConflictKind,
+  lostValue: FieldValue,
+  lostStamp: Stamp,
+  winnerStamp: Stamp,
+): Conflict {
+  return { collection: e.collection, entityId: e.id, field, kind, lostValue, lostStamp, winnerStamp };
+}
+
+/**
+ * Local edits lost to a delete made elsewhere, in either arrival order: a remote delete landing on
+ * fields this device wrote after the deleter last saw them, or a local write landing on an entity
+ * that another device has already deleted.
+ */
+function deletionConflicts(
+  before: EntityState,
+  after: EntityState,
+  action: Action,
+  s: Stamp,
+  wasDeleted: boolean,
+  localClientId: string | undefined,
+): Conflict[] {
+  if (localClientId === undefined || !isDeleted(after) || after.createdStamp === null) return [];
+  const out: Conflict[] = [];
+  if (action.type === 'delete' && !wasDeleted && action.clientId !== localClientId) {
+    for (const [field, cur] of Object.entries(before.stamps)) {
+      if (ownedBy(cur, localClientId) && (action.base?.[field] ?? '') < cur) {
+        out.push(conflict(before, field, 'deleted', before.fields[field] ?? '', cur, s));
+      }
+    }
+  } else if (
+    action.clientId === localClientId &&
+    (action.type === 'update' || action.type === 'create') &&
+    after.deletedStamp !== null &&
+    !ownedBy(after.deletedStamp, localClientId)
+  ) {
+    for (const field of Object.keys(action.payload)) {
+      if (after.stamps[field] === s) {
+        out.push(conflict(after, field, 'deleted', after.fields[field] ?? '', s, after.deletedStamp));
+      }
+    }
+  }
+  return out;
+}
+
+/** Fold many actions (a pulled page, or a whole log for replay). */
+export function mergeAll(
+  states: Map<string, EntityState>,
+  actions: Iterable<Action>,
+  localClientId?: string,
+): Conflict[] {
+  const conflicts: Conflict[] = [];
+  for (const a of actions) {
+    const key = entityKey(a.collection, a.entityId);
+    const r = mergeAction(states.get(key), a, localClientId);
+    if (r.changed) states.set(key, r.state);
+    conflicts.push(...r.conflicts);
+  }
+  return conflicts;
+}
+
+export function entityKey(collection: string, entityId: string): string {
+  return `${collection}/${entityId}`;
+}

@@ -1,0 +1,165 @@
+// The wire contract between client and server (DESIGN.md section 4), as valibot schemas. Both ends
+// validate with these: the server every request body, the client every response, the worker every
+// message from another thread.
+
+import * as v from 'valibot';
+import { actionTypes, type Action } from './action';
+import { collections, isCollectionName } from './collections';
+import { isHlc, parseHlc } from './hlc';
+
+export const LIMITS = {
+  maxActionsPerPush: 500,
+  maxPushBytes: 8 * 1024 * 1024,
+  maxAuthBytes: 4 * 1024,
+  maxPullLimit: 1_000,
+  defaultPullLimit: 500,
+  maxIdLength: 64,
+  /** A client's clock may run at most this far ahead of the server's. */
+  maxClockAheadMs: 5 * 60 * 1000,
+} as const;
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const Uuid = v.pipe(v.string(), v.regex(UUID_PATTERN, 'must be a UUID'));
+const Stamp = v.pipe(v.string(), v.maxLength(200));
+
+export const ActionSchema = v.pipe(
+  v.strictObject({
+    id: Uuid,
+    collection: v.pipe(
+      v.string(),
+      v.check((c) => isCollectionName(c), 'unknown collection'),
+    ),
+    entityId: Uuid,
+    type: v.picklist(actionTypes),
+    payload: v.record(v.pipe(v.string(), v.maxLength(64)), v.string()),
+    hlc: v.pipe(v.string(), v.check(isHlc, 'must be an HLC stamp')),
+    clientId: Uuid,
+    base: v.optional(v.record(v.pipe(v.string(), v.maxLength(64)), Stamp)),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    for (const problem of actionProblems(dataset.value)) addIssue({ message: problem });
+  }),
+);
+
+/** Rules that need the collection's schema: known fields, their types and lengths, payload shape. */
+export function actionProblems(a: Action): string[] {
+  const problems: string[] = [];
+  if (!isCollectionName(a.collection)) return [`unknown collection ${JSON.stringify(a.collection)}`];
+  const spec = collections[a.collection].fields as Record<string, { maxLength: number } | undefined>;
+  if (parseHlc(a.hlc).node !== a.clientId) problems.push('hlc must end with the action clientId');
+  const keys = Object.keys(a.payload);
+  if ((a.type === 'delete' || a.type === 'purge') && keys.length > 0) problems.push(`${a.type} takes an empty payload`);
+  if (a.type === 'update' && keys.length === 0) problems.push('update must change at least one field');
+  for (const k of keys) {
+    const f = spec[k];
+    if (!f) problems.push(`unknown field ${JSON.stringify(k)} for ${a.collection}`);
+    else if (a.payload[k]!.length > f.maxLength) problems.push(`field ${k} is longer than ${f.maxLength} characters`);
+  }
+  for (const k of Object.keys(a.base ?? {})) if (!spec[k]) problems.push(`unknown base field ${JSON.stringify(k)}`);
+  return problems;
+}
+
+export const SequencedActionSchema = v.intersect([
+  ActionSchema,
+  v.object({ seq: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
+]);
+
+export const PushRequestSchema = v.strictObject({
+  clientId: Uuid,
+  actions: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(LIMITS.maxActionsPerPush)),
+});
+export type PushRequest = { clientId: string; actions: Action[] };
+
+export const PushResponseSchema = v.object({
+  accepted: v.array(Uuid),
+  duplicates: v.array(Uuid),
+  head: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+export type PushResponse = v.InferOutput<typeof PushResponseSchema>;
+
+export const PullQuerySchema = v.object({
+  cursor: v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'cursor must be a non-negative integer'), v.transform(Number)),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,5}$/, 'limit must be a positive integer'),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(LIMITS.maxPullLimit),
+    ),
+  ),
+});
+
+export const PullResponseSchema = v.object({
+  actions: v.array(SequencedActionSchema),
+  cursor: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  head: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  hasMore: v.boolean(),
+  serverTime: v.number(),
+  epoch: v.string(),
+});
+export type PullResponse = v.InferOutput<typeof PullResponseSchema>;
+
+export const CredentialsSchema = v.strictObject({
+  username: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(3, 'username must have at least 3 characters'),
+    v.maxLength(64, 'username must have at most 64 characters'),
+    v.regex(/^[A-Za-z0-9_.@-]+$/, 'username may use letters, digits and _ . @ -'),
+  ),
+  password: v.pipe(
+    v.string(),
+    v.minLength(8, 'password must have at least 8 characters'),
+    v.maxLength(256, 'password must have at most 256 characters'),
+  ),
+});
+export type Credentials = v.InferOutput<typeof CredentialsSchema>;
+
+export const AuthResponseSchema = v.object({
+  token: v.string(),
+  userId: v.string(),
+  username: v.string(),
+  expiresAt: v.number(),
+});
+export type AuthResponse = v.InferOutput<typeof AuthResponseSchema>;
+
+export const errorCodes = [
+  'bad_request',
+  'invalid_action',
+  'clock_ahead',
+  'payload_too_large',
+  'unauthorized',
+  'forbidden_client',
+  'username_taken',
+  'invalid_credentials',
+  'rate_limited',
+  'not_found',
+  'internal',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const ErrorBodySchema = v.object({
+  error: v.object({
+    code: v.picklist(errorCodes),
+    message: v.string(),
+    actionId: v.optional(v.string()),
+    index: v.optional(v.number()),
+  }),
+});
+export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
+
+export const HeadEventSchema = v.object({ head: v.pipe(v.number(), v.integer(), v.minValue(0)) });
+
+/** A one-line, human-readable summary of a validation failure, naming the path. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => {
+      const path = v.getDotPath(i);
+      return path ? `${path}: ${i.message}` : i.message;
+    })
+    .join('; ');
+}
