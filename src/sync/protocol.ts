@@ -147,6 +147,8 @@ export const ErrorBodySchema = v.object({
     message: v.string(),
     actionId: v.optional(v.string()),
     index: v.optional(v.number()),
+    /** On clock_ahead: the server's clock, so the client can correct its own and re-stamp. */
+    serverTime: v.optional(v.number()),
   }),
 });
 export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
