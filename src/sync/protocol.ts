@@ -23,25 +23,28 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 const Uuid = v.pipe(v.string(), v.regex(UUID_PATTERN, 'must be a UUID'));
 const Stamp = v.pipe(v.string(), v.maxLength(200));
 
-export const ActionSchema = v.pipe(
-  v.strictObject({
-    id: Uuid,
-    collection: v.pipe(
-      v.string(),
-      v.check((c) => isCollectionName(c), 'unknown collection'),
-    ),
-    entityId: Uuid,
-    type: v.picklist(actionTypes),
-    payload: v.record(v.pipe(v.string(), v.maxLength(64)), v.string()),
-    hlc: v.pipe(v.string(), v.check(isHlc, 'must be an HLC stamp')),
-    clientId: Uuid,
-    base: v.optional(v.record(v.pipe(v.string(), v.maxLength(64)), Stamp)),
-  }),
-  v.rawCheck(({ dataset, addIssue }) => {
+const actionEntries = {
+  id: Uuid,
+  collection: v.pipe(
+    v.string(),
+    v.check((c) => isCollectionName(c), 'unknown collection'),
+  ),
+  entityId: Uuid,
+  type: v.picklist(actionTypes),
+  payload: v.record(v.pipe(v.string(), v.maxLength(64)), v.string()),
+  hlc: v.pipe(v.string(), v.check(isHlc, 'must be an HLC stamp')),
+  clientId: Uuid,
+  base: v.optional(v.record(v.pipe(v.string(), v.maxLength(64)), Stamp)),
+};
+
+function checkActionProblems<T extends Action>() {
+  return v.rawCheck<T>(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     for (const problem of actionProblems(dataset.value)) addIssue({ message: problem });
-  }),
-);
+  });
+}
+
+export const ActionSchema = v.pipe(v.strictObject(actionEntries), checkActionProblems());
 
 /** Rules that need the collection's schema: known fields, their types and lengths, payload shape. */
 export function actionProblems(a: Action): string[] {
@@ -61,10 +64,12 @@ export function actionProblems(a: Action): string[] {
   return problems;
 }
 
-export const SequencedActionSchema = v.intersect([
-  ActionSchema,
-  v.object({ seq: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
-]);
+// One strict object with seq added: an intersect with the strict ActionSchema would reject `seq` as
+// an unknown key, and so every pulled action.
+export const SequencedActionSchema = v.pipe(
+  v.strictObject({ ...actionEntries, seq: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
+  checkActionProblems(),
+);
 
 export const PushRequestSchema = v.strictObject({
   clientId: Uuid,
