@@ -1,0 +1,86 @@
+import { Show, createEffect, on, type JSX } from 'solid-js';
+import type { SaveState } from './draft';
+import { describeError } from './messages';
+import type { NotesStore } from './store';
+
+const saveLabels: Record<SaveState['kind'], string> = {
+  saved: 'Saved',
+  unsaved: 'Edited',
+  saving: 'Saving…',
+  failed: 'Not saved',
+};
+
+export function Editor(props: { store: NotesStore }): JSX.Element {
+  const editor = props.store.editor;
+  // eslint-disable-next-line no-unassigned-vars -- assigned by Solid's ref
+  let titleInput: HTMLInputElement | undefined;
+
+  createEffect(on(props.store.titleFocus, () => titleInput?.focus(), { defer: true }));
+
+  const failure = (): string | null => {
+    const state = editor.saveState();
+    return state.kind === 'failed' ? describeError(state.error) : null;
+  };
+
+  // Leaving a field writes it now rather than after the debounce.
+  const flush = (): void => void editor.flush();
+
+  return (
+    <section class="editor" aria-label="Editor">
+      <div class="editor-toolbar">
+        <button type="button" class="button ghost back-button" aria-label="Back to notes" onClick={() => void props.store.backToList()}>
+          <span aria-hidden="true">‹</span> Notes
+        </button>
+        <span class="save-state" data-state={editor.saveState().kind}>
+          {saveLabels[editor.saveState().kind]}
+        </span>
+        <button type="button" class="button danger" onClick={() => void props.store.deleteOpenNote()}>
+          Delete note
+        </button>
+      </div>
+      <Show when={failure()}>
+        {(message) => (
+          <p class="editor-error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <input
+        ref={titleInput}
+        class="title-input"
+        type="text"
+        aria-label="Title"
+        placeholder="Title"
+        maxLength={1000}
+        value={editor.title()}
+        onInput={(e) => editor.edit('title', e.currentTarget.value)}
+        onBlur={flush}
+        onKeyDown={(e) => {
+          // Enter in the title moves on to the body, as in most note apps.
+          if (e.key === 'Enter' && !e.isComposing) {
+            e.preventDefault();
+            e.currentTarget.parentElement?.querySelector<HTMLTextAreaElement>('.body-input')?.focus();
+          }
+        }}
+      />
+      <textarea
+        class="body-input"
+        aria-label="Body"
+        placeholder="Start writing…"
+        maxLength={500_000}
+        value={editor.body()}
+        onInput={(e) => editor.edit('body', e.currentTarget.value)}
+        onBlur={flush}
+      />
+    </section>
+  );
+}
+
+export function NoNoteOpen(props: { hasNotes: boolean }): JSX.Element {
+  return (
+    <div class="no-note">
+      <p class="no-note-title">{props.hasNotes ? 'No note open' : 'Your notes live here'}</p>
+      <p>{props.hasNotes ? 'Pick a note from the list, or press New note.' : 'Press New note to start writing. Everything is saved as you type, even offline.'}</p>
+    </div>
+  );
+}

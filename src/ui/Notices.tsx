@@ -1,0 +1,61 @@
+// Full-page states (opening, locked, failed) and the banners above the app. Text only, never HTML.
+import type { JSX } from 'solid-js';
+
+export function OpeningScreen(): JSX.Element {
+  return (
+    <div class="screen" aria-busy="true">
+      <p class="screen-title">Opening your notes…</p>
+    </div>
+  );
+}
+
+export function LockedScreen(): JSX.Element {
+  return (
+    <div class="screen">
+      <div class="screen-card" role="alert">
+        <h1 class="screen-title">Your notes are open in another tab</h1>
+        <p>
+          Notes can be edited in one tab at a time for now. Close the other tab, or switch to it and keep writing there.
+        </p>
+        <button type="button" class="button primary" onClick={() => location.reload()}>
+          Try again
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function FailedScreen(props: { message: string }): JSX.Element {
+  return (
+    <div class="screen">
+      <div class="screen-card" role="alert">
+        <h1 class="screen-title">Notes could not open</h1>
+        <p>{props.message}</p>
+        <button type="button" class="button primary" onClick={() => location.reload()}>
+          Reload
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function MemoryBanner(props: { detail?: string | undefined }): JSX.Element {
+  return (
+    <div class="banner warning" role="alert">
+      <strong>Notes will not be kept.</strong>{' '}
+      {props.detail ??
+        'This browser is not letting the app store notes on this device, so anything written here is lost when this tab closes.'}
+    </div>
+  );
+}
+
+export function NoticeBanner(props: { text: string; onDismiss: () => void }): JSX.Element {
+  return (
+    <div class="banner error" role="alert">
+      <span>{props.text}</span>
+      <button type="button" class="button ghost small" onClick={() => props.onDismiss()}>
+        Dismiss
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+import { render } from 'solid-js/web';
+import { App } from './App';
+import { createNotesStore } from './store';
+import { connectWorker } from './workerClient';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+const store = createNotesStore(connectWorker());
+render(() => <App store={store} />, root);
+void store.start();
