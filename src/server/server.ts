@@ -1,0 +1,78 @@
+// A running server process: opens the backend, serves the app over HTTP and shuts down in order:
+// stop accepting, end event streams, let in-flight requests finish (up to a deadline), close the
+// database. Used by the CLI and by tests that need a real socket.
+
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { backendOptionsFor, openBackend, type BackendOptions } from './backend';
+import { systemClock, type Clock } from './clock';
+import type { ServerConfig } from './config';
+import { errorMessage, type Logger } from './logger';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Defaults to what the config says (DATABASE_URL or DATA_DIR). */
+  readonly backend?: BackendOptions;
+}
+
+const TOKEN_SWEEP_MS = 60 * 60 * 1000;
+
+export function displayUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+export async function startServer(config: ServerConfig, opts: StartOptions): Promise<RunningServer> {
+  const { logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const backend = await openBackend(opts.backend ?? backendOptionsFor(config), logger);
+  const served = createApp({ store: backend.store, bus: backend.bus, clock, config, logger });
+
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = serve({ fetch: served.app.fetch, port: config.port, hostname: config.host }) as Server;
+      s.once('listening', () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (e) {
+    await backend.close();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+
+  const sweep = setInterval(() => {
+    backend.store.deleteExpiredTokens(clock.now()).catch((e: unknown) => logger.warn('token sweep failed', { error: errorMessage(e) }));
+  }, TOKEN_SWEEP_MS);
+  sweep.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      clearInterval(sweep);
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      served.closeEventStreams();
+      // Keep-alive connections that go idle after their last response must close too.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline = setTimeout(() => {
+        logger.warn('shutdown deadline reached: closing open connections', { timeoutMs: config.shutdownTimeoutMs });
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      server.closeIdleConnections();
+      await stopped;
+      clearInterval(idle);
+      clearTimeout(deadline);
+      await backend.close();
+    })());
+
+  return { url: displayUrl(config.host, port), port, close };
+}

@@ -1,0 +1,151 @@
+// The production store: PostgreSQL through postgres.js with a connection pool.
+//
+// Concurrency: a push locks its space's counter row first (SELECT ... FOR UPDATE), so pushes to one
+// space serialize while other spaces proceed; duplicates are computed after taking the lock, so a
+// racing retry of the same batch cannot slip through twice. The new head commits in the same
+// transaction as the rows, which makes seq gap-free and commit-ordered: a reader that sees head = h
+// sees every action with seq <= h. (An auto-increment cursor would not: tests/server/race.test.ts.)
+
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { fromRow, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
+import { postgresMigrations } from './postgresMigrations';
+import type { PullPage, PushOutcome, Store, StoreHooks, TokenRecord, UserRecord } from './types';
+
+export type Sql = postgres.Sql;
+
+export interface PostgresStoreOptions {
+  readonly url: string;
+  /** Pool size; the URL's ?max= works too. */
+  readonly max?: number;
+  readonly hooks?: StoreHooks;
+}
+
+export interface PostgresStore extends Store {
+  readonly kind: 'postgres';
+  /** The pool, shared with the LISTEN/NOTIFY bus. */
+  readonly sql: Sql;
+}
+
+async function migrate(sql: Sql): Promise<string> {
+  return sql.begin(async (tx) => {
+    // Two instances starting together on an empty database must not both create the schema.
+    await tx`SELECT pg_advisory_xact_lock(hashtext('notes-migrations:' || current_schema()))`;
+    await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`;
+    const [row] = await tx<{ v: number | null }[]>`SELECT max(version) AS v FROM schema_migrations`;
+    for (const m of postgresMigrations) {
+      if (m.version <= (row?.v ?? 0)) continue;
+      await tx.unsafe(m.sql);
+      await tx`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, ${Date.now()})`;
+    }
+    await tx`INSERT INTO server_meta (key, value) VALUES ('epoch', ${randomUUID()}) ON CONFLICT (key) DO NOTHING`;
+    const [meta] = await tx<{ value: string }[]>`SELECT value FROM server_meta WHERE key = 'epoch'`;
+    return meta!.value;
+  });
+}
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const sql = postgres(options.url, {
+    ...(options.max !== undefined ? { max: options.max } : {}),
+    onnotice: () => {},
+  });
+  // int8 columns (seq, head, times) come back as strings; Number() is exact far beyond their range.
+  let epoch: string;
+  try {
+    epoch = await migrate(sql);
+  } catch (e) {
+    await sql.end({ timeout: 1 });
+    throw e;
+  }
+  const hooks: StoreHooks = options.hooks ?? {};
+
+  const readHead = async (spaceId: string): Promise<number> => {
+    const [row] = await sql<{ head: string }[]>`SELECT head FROM spaces WHERE id = ${spaceId}`;
+    return row ? Number(row.head) : 0;
+  };
+
+  return {
+    kind: 'postgres',
+    epoch,
+    sql,
+
+    createUser: async (u) => {
+      try {
+        await sql.begin(async (tx) => {
+          await tx`INSERT INTO spaces (id, head, created_at) VALUES (${u.spaceId}, 0, ${u.createdAt})`;
+          await tx`INSERT INTO users (id, username, password_hash, space_id, created_at)
+                   VALUES (${u.id}, ${u.username}, ${u.passwordHash}, ${u.spaceId}, ${u.createdAt})`;
+        });
+        return true;
+      } catch (e) {
+        if (e instanceof postgres.PostgresError && e.code === '23505' && e.constraint_name === 'users_username') return false;
+        throw e;
+      }
+    },
+
+    findUserByUsername: async (username): Promise<UserRecord | undefined> => {
+      const [row] = await sql<{ id: string; username: string; password_hash: string; space_id: string }[]>`
+        SELECT id, username, password_hash, space_id FROM users WHERE lower(username) = lower(${username})`;
+      return row && { id: row.id, username: row.username, passwordHash: row.password_hash, spaceId: row.space_id };
+    },
+
+    createToken: async (t) => {
+      await sql`INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (${t.hash}, ${t.userId}, ${t.createdAt}, ${t.expiresAt})`;
+    },
+
+    findToken: async (hash, now): Promise<TokenRecord | undefined> => {
+      const [row] = await sql<{ user_id: string; username: string; space_id: string; expires_at: string }[]>`
+        SELECT t.user_id, u.username, u.space_id, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.hash = ${hash} AND t.expires_at > ${now}`;
+      return row && { userId: row.user_id, username: row.username, spaceId: row.space_id, expiresAt: Number(row.expires_at) };
+    },
+
+    deleteToken: async (hash) => {
+      await sql`DELETE FROM tokens WHERE hash = ${hash}`;
+    },
+
+    deleteExpiredTokens: async (now) => (await sql`DELETE FROM tokens WHERE expires_at <= ${now}`).count,
+
+    push: (input): Promise<PushOutcome> =>
+      sql.begin(async (tx): Promise<PushOutcome> => {
+        const [space] = await tx<{ head: string }[]>`SELECT head FROM spaces WHERE id = ${input.spaceId} FOR UPDATE`;
+        if (!space) throw new Error('push into a space that does not exist');
+        await tx`INSERT INTO clients (client_id, user_id, space_id, first_seen)
+                 VALUES (${input.clientId}, ${input.userId}, ${input.spaceId}, ${input.receivedAt})
+                 ON CONFLICT (client_id) DO NOTHING`;
+        const [owner] = await tx<{ user_id: string }[]>`SELECT user_id FROM clients WHERE client_id = ${input.clientId}`;
+        if (owner?.user_id !== input.userId) return { ok: false, reason: 'forbidden_client' };
+
+        const ids = input.actions.map((a) => a.id);
+        const existing = await tx<{ id: string }[]>`SELECT id FROM actions WHERE space_id = ${input.spaceId} AND id IN ${tx(ids)}`;
+        const { fresh, duplicates } = splitDuplicates(input.actions, new Set(existing.map((x) => x.id)));
+        const base = Number(space.head);
+        if (fresh.length > 0) {
+          const rows = fresh.map((a, i) => toRow(a, input.spaceId, base + i + 1, input.userId, input.receivedAt));
+          await tx`INSERT INTO actions ${tx(rows)}`;
+          await tx`UPDATE spaces SET head = ${base + fresh.length} WHERE id = ${input.spaceId}`;
+        }
+        await hooks.beforeCommit?.({ spaceId: input.spaceId, base, count: fresh.length });
+        return { ok: true, accepted: fresh.map((a) => a.id), duplicates, head: base + fresh.length };
+      }),
+
+    pull: async (spaceId, cursor, limit): Promise<PullPage> => {
+      // Head first: everything with seq <= head committed with or before it, so the page below has
+      // no holes even while other pushes commit between the two statements.
+      const head = await readHead(spaceId);
+      const rows = await sql<StoredActionColumns[]>`
+        SELECT ${sql.unsafe(SELECT_ACTION_COLUMNS)} FROM actions
+        WHERE space_id = ${spaceId} AND seq > ${cursor} AND seq <= ${head}
+        ORDER BY seq LIMIT ${limit}`;
+      return { actions: rows.map(fromRow), head };
+    },
+
+    head: readHead,
+
+    ping: async () => {
+      await sql`SELECT 1`;
+    },
+
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

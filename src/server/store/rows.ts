@@ -1,0 +1,79 @@
+// The actions table's row shape, shared by both adapters: the action's fields as columns, payload and
+// base as JSON text (kept byte-for-byte as received, so a pulled action equals the pushed one).
+
+import type { Action, ActionType, SequencedAction } from '../../sync/action';
+
+export interface ActionRow {
+  readonly space_id: string;
+  readonly id: string;
+  readonly seq: number;
+  readonly collection: string;
+  readonly entity_id: string;
+  readonly type: string;
+  readonly payload: string;
+  readonly hlc: string;
+  readonly client_id: string;
+  readonly base: string | null;
+  readonly user_id: string;
+  readonly received_at: number;
+}
+
+export type StoredActionColumns = Pick<
+  ActionRow,
+  'id' | 'seq' | 'collection' | 'entity_id' | 'type' | 'payload' | 'hlc' | 'client_id' | 'base'
+>;
+
+export function toRow(a: Action, spaceId: string, seq: number, userId: string, receivedAt: number): ActionRow {
+  return {
+    space_id: spaceId,
+    id: a.id,
+    seq,
+    collection: a.collection,
+    entity_id: a.entityId,
+    type: a.type,
+    payload: JSON.stringify(a.payload),
+    hlc: a.hlc,
+    client_id: a.clientId,
+    base: a.base === undefined ? null : JSON.stringify(a.base),
+    user_id: userId,
+    received_at: receivedAt,
+  };
+}
+
+/** Rows were validated on the way in; this only restores their shape. */
+export function fromRow(r: StoredActionColumns): SequencedAction {
+  return {
+    id: r.id,
+    collection: r.collection,
+    entityId: r.entity_id,
+    type: r.type as ActionType,
+    payload: JSON.parse(r.payload) as Record<string, string>,
+    hlc: r.hlc,
+    clientId: r.client_id,
+    ...(r.base === null ? {} : { base: JSON.parse(r.base) as Record<string, string> }),
+    seq: Number(r.seq),
+  };
+}
+
+/**
+ * The actions of a batch that are new: not already in the space and not repeated earlier in the
+ * batch (a client may send the same action twice in one push); the rest are duplicates.
+ */
+export function splitDuplicates(
+  actions: readonly Action[],
+  existing: ReadonlySet<string>,
+): { fresh: Action[]; duplicates: string[] } {
+  const seen = new Set(existing);
+  const fresh: Action[] = [];
+  const duplicates: string[] = [];
+  for (const a of actions) {
+    if (seen.has(a.id)) duplicates.push(a.id);
+    else {
+      seen.add(a.id);
+      fresh.push(a);
+    }
+  }
+  return { fresh, duplicates };
+}
+
+export const SELECT_ACTION_COLUMNS = 'id, seq, collection, entity_id, type, payload, hlc, client_id, base';

@@ -1,0 +1,59 @@
+// Versioned schema of the embedded store. Append new versions; never edit an applied one.
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, spaces, clients, actions',
+    sql: `
+      CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE spaces (
+        id TEXT PRIMARY KEY,
+        head INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        space_id TEXT NOT NULL UNIQUE REFERENCES spaces (id),
+        created_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX users_username ON users (lower(username));
+      CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX tokens_expires_at ON tokens (expires_at);
+      CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id),
+        space_id TEXT NOT NULL REFERENCES spaces (id),
+        first_seen INTEGER NOT NULL
+      );
+      CREATE TABLE actions (
+        space_id TEXT NOT NULL REFERENCES spaces (id),
+        id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        collection TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        base TEXT,
+        user_id TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (space_id, id),
+        UNIQUE (space_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

@@ -1,0 +1,96 @@
+// The server's storage, behind one small interface so the embedded SQLite default and PostgreSQL in
+// production are interchangeable. Every method that touches synced data takes the space id, which
+// the caller takes from the authenticated token, never from a request body.
+
+import type { Action, SequencedAction } from '../../sync/action';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface UserRecord {
+  readonly id: string;
+  readonly username: string;
+  readonly passwordHash: string;
+  readonly spaceId: string;
+}
+
+export interface NewUser extends UserRecord {
+  readonly createdAt: number;
+}
+
+export interface TokenRecord {
+  readonly userId: string;
+  readonly username: string;
+  readonly spaceId: string;
+  readonly expiresAt: number;
+}
+
+export interface NewToken {
+  /** sha256 of the token, hex: the token itself is never stored. */
+  readonly hash: string;
+  readonly userId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface PushInput {
+  readonly spaceId: string;
+  readonly userId: string;
+  readonly clientId: string;
+  /** Already validated: every action's clientId equals `clientId`. */
+  readonly actions: readonly Action[];
+  readonly receivedAt: number;
+}
+
+export type PushOutcome =
+  | { readonly ok: true; readonly accepted: string[]; readonly duplicates: string[]; readonly head: number }
+  /** The clientId was first pushed by another user: nothing was written. */
+  | { readonly ok: false; readonly reason: 'forbidden_client' };
+
+export interface PullPage {
+  readonly actions: SequencedAction[];
+  readonly head: number;
+}
+
+/** What a push transaction looks like from inside, for tests that widen race windows. */
+export interface PushTransactionInfo {
+  readonly spaceId: string;
+  readonly base: number;
+  readonly count: number;
+}
+
+export interface StoreHooks {
+  /**
+   * Runs inside the push transaction after the rows are written and before COMMIT. Tests use it to
+   * hold transactions open (artificial delays) so concurrent pushes overlap; a throw rolls back.
+   */
+  readonly beforeCommit?: (info: PushTransactionInfo) => void | Promise<void>;
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+  /** Identifies this database: created with it, so a reset backend has a new one. */
+  readonly epoch: string;
+
+  /** false when the username (case-insensitively) is taken. Creates the user's space too. */
+  createUser(user: NewUser): Promise<boolean>;
+  findUserByUsername(username: string): Promise<UserRecord | undefined>;
+
+  createToken(token: NewToken): Promise<void>;
+  /** The token's user and space, if the token exists and has not expired at `now`. */
+  findToken(hash: string, now: number): Promise<TokenRecord | undefined>;
+  deleteToken(hash: string): Promise<void>;
+  deleteExpiredTokens(now: number): Promise<number>;
+
+  /**
+   * One atomic transaction: lock the space's counter row, skip actions whose id the space already
+   * has, give the rest seq = head+1..head+n in order, move head, commit.
+   */
+  push(input: PushInput): Promise<PushOutcome>;
+  /** Actions with cursor < seq <= head, in seq order, at most `limit`; head as of the read. */
+  pull(spaceId: string, cursor: number, limit: number): Promise<PullPage>;
+  head(spaceId: string): Promise<number>;
+
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
