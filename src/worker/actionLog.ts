@@ -1,0 +1,106 @@
+// The append-only log of actions (DESIGN.md section 2) and the bookkeeping sync needs on it:
+// which actions are still pending upload, which the server acknowledged (with its seq), which it
+// quarantined. Payload and base are stored as JSON text.
+
+import type { Action, ActionType } from '../sync/action';
+import { int, intOrNull, text, textOrNull, type Db, type Row } from './sql';
+
+export type ActionStatus = 'pending' | 'acked' | 'quarantined';
+
+export interface LoggedAction {
+  readonly action: Action;
+  readonly localSeq: number;
+  readonly serverSeq: number | null;
+  readonly status: ActionStatus;
+  readonly error: string | null;
+}
+
+const COLUMNS = 'local_seq, id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status, error';
+
+function rowToLogged(row: Row): LoggedAction {
+  const baseJson = textOrNull(row, 'base');
+  const action: Action = {
+    id: text(row, 'id'),
+    collection: text(row, 'collection'),
+    entityId: text(row, 'entity_id'),
+    type: text(row, 'type') as ActionType,
+    payload: JSON.parse(text(row, 'payload')) as Record<string, string>,
+    hlc: text(row, 'hlc'),
+    clientId: text(row, 'client_id'),
+    ...(baseJson === null ? {} : { base: JSON.parse(baseJson) as Record<string, string> }),
+  };
+  return {
+    action,
+    localSeq: int(row, 'local_seq'),
+    serverSeq: intOrNull(row, 'server_seq'),
+    status: text(row, 'status') as ActionStatus,
+    error: textOrNull(row, 'error'),
+  };
+}
+
+export function appendAction(db: Db, a: Action, status: ActionStatus, serverSeq: number | null = null): void {
+  db.exec({
+    sql: `INSERT INTO actions (id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    bind: [
+      a.id,
+      a.collection,
+      a.entityId,
+      a.type,
+      JSON.stringify(a.payload),
+      a.hlc,
+      a.clientId,
+      a.base === undefined ? null : JSON.stringify(a.base),
+      serverSeq,
+      status,
+    ],
+  });
+}
+
+export function findAction(db: Db, id: string): LoggedAction | undefined {
+  const row = db.selectObject(`SELECT ${COLUMNS} FROM actions WHERE id = ?`, [id]);
+  return row ? rowToLogged(row) : undefined;
+}
+
+/** The server has the action (it came back in a pull): no longer pending, whatever it was. */
+export function markAcked(db: Db, id: string, serverSeq: number | null): void {
+  db.exec({
+    sql: `UPDATE actions SET status = 'acked', error = NULL, server_seq = coalesce(?, server_seq) WHERE id = ?`,
+    bind: [serverSeq, id],
+  });
+}
+
+/** The server refused the action as invalid: keep it, with the reason, out of the upload queue. */
+export function quarantineAction(db: Db, id: string, error: string): void {
+  db.exec({ sql: `UPDATE actions SET status = 'quarantined', error = ? WHERE id = ? AND status = 'pending'`, bind: [error, id] });
+}
+
+/** The upload queue, oldest first. */
+export function listPendingActions(db: Db, limit: number): Action[] {
+  return db
+    .selectObjects(`SELECT ${COLUMNS} FROM actions WHERE status = 'pending' ORDER BY local_seq LIMIT ?`, [limit])
+    .map((r) => rowToLogged(r).action);
+}
+
+export function countPendingActions(db: Db): number {
+  const row = db.selectObject(`SELECT count(*) AS n FROM actions WHERE status = 'pending'`);
+  return row ? int(row, 'n') : 0;
+}
+
+export function listQuarantinedActions(db: Db): LoggedAction[] {
+  return db.selectObjects(`SELECT ${COLUMNS} FROM actions WHERE status = 'quarantined' ORDER BY local_seq`).map(rowToLogged);
+}
+
+/** Every action in insertion order, one at a time (replay must not hold 100k rows at once). */
+export function* iterateActions(db: Db, pageSize = 1_000): Generator<LoggedAction> {
+  let after = 0;
+  for (;;) {
+    const rows = db.selectObjects(`SELECT ${COLUMNS} FROM actions WHERE local_seq > ? ORDER BY local_seq LIMIT ?`, [after, pageSize]);
+    for (const r of rows) {
+      const logged = rowToLogged(r);
+      after = logged.localSeq;
+      yield logged;
+    }
+    if (rows.length < pageSize) return;
+  }
+}

@@ -1,0 +1,51 @@
+// Edits this device lost (merge.ts reports them; DESIGN.md section 3), kept until the user restores
+// or dismisses them. Recording is idempotent: the same loss (same field, same losing and winning
+// stamps) is stored once however often it is reported.
+
+import type { Conflict, ConflictKind } from '../sync/merge';
+import { int, text, type Db } from './sql';
+
+export interface StoredConflict extends Conflict {
+  readonly id: number;
+  readonly createdAt: number;
+  readonly resolved: boolean;
+}
+
+/** Stores the conflicts not seen before and returns those. */
+export function recordConflicts(db: Db, conflicts: readonly Conflict[], now: number): Conflict[] {
+  const fresh: Conflict[] = [];
+  for (const c of conflicts) {
+    db.exec({
+      sql: `INSERT INTO conflicts (collection, entity_id, field, kind, lost_value, lost_stamp, winner_stamp, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (collection, entity_id, field, lost_stamp, winner_stamp) DO NOTHING`,
+      bind: [c.collection, c.entityId, c.field, c.kind, c.lostValue, c.lostStamp, c.winnerStamp, now],
+    });
+    if (db.changes() > 0) fresh.push(c);
+  }
+  return fresh;
+}
+
+export function listOpenConflicts(db: Db): StoredConflict[] {
+  return db
+    .selectObjects(
+      `SELECT id, collection, entity_id, field, kind, lost_value, lost_stamp, winner_stamp, created_at, resolved
+       FROM conflicts WHERE resolved = 0 ORDER BY id`,
+    )
+    .map((r) => ({
+      id: int(r, 'id'),
+      collection: text(r, 'collection'),
+      entityId: text(r, 'entity_id'),
+      field: text(r, 'field'),
+      kind: text(r, 'kind') as ConflictKind,
+      lostValue: text(r, 'lost_value'),
+      lostStamp: text(r, 'lost_stamp'),
+      winnerStamp: text(r, 'winner_stamp'),
+      createdAt: int(r, 'created_at'),
+      resolved: int(r, 'resolved') === 1,
+    }));
+}
+
+export function resolveConflict(db: Db, id: number): void {
+  db.exec({ sql: 'UPDATE conflicts SET resolved = 1 WHERE id = ?', bind: [id] });
+}

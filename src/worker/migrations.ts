@@ -1,0 +1,137 @@
+// Versioned schema migrations. Each migration runs in its own transaction together with its row in
+// `schema_migrations`, so a crash leaves the database at the previous version, never between two.
+// A newer app upgrades an older database in place on open; migrations are history: never edit one
+// that has shipped, add the next version instead.
+//
+// Tables (DESIGN.md section 2):
+// - actions: the append-only log of intent. `local_seq` is the rowid, so insertion order is free;
+//   `id` (the action's UUIDv7) is the idempotency key. status: pending (not yet acknowledged by the
+//   server) | acked (seen coming back in a pull) | quarantined (the server rejected it; `error` says why).
+// - notes: the materialized state, one row per entity: field values, a stamp per field, tombstone
+//   stamps, `changed_stamp` (the greatest stamp, for ordering) and `visible` (merge.ts isVisible).
+//   A field's value and stamp are NULL until some action wrote it.
+// - meta: key/value (client id, clock, sync cursor and epoch).
+// - conflicts (v2): edits this device lost to a concurrent edit or delete, for the user to restore.
+
+import { inTransaction, int, type Db } from './sql';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'base schema: meta, actions, notes',
+    sql: `
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE actions (
+        local_seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        collection TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('create', 'update', 'delete', 'restore', 'purge')),
+        payload TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        base TEXT,
+        server_seq INTEGER,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'acked', 'quarantined')),
+        error TEXT
+      );
+      -- (status, rowid): the upload queue in insertion order without a sort.
+      CREATE INDEX actions_by_status ON actions (status);
+
+      CREATE TABLE notes (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        body TEXT,
+        title_stamp TEXT,
+        body_stamp TEXT,
+        created_stamp TEXT,
+        deleted_stamp TEXT,
+        restored_stamp TEXT,
+        purged_stamp TEXT,
+        changed_stamp TEXT NOT NULL,
+        visible INTEGER NOT NULL CHECK (visible IN (0, 1))
+      );
+      CREATE INDEX notes_visible_by_change ON notes (changed_stamp) WHERE visible = 1;
+    `,
+  },
+  {
+    version: 2,
+    name: 'conflicts table; pending actions per entity',
+    sql: `
+      CREATE TABLE conflicts (
+        id INTEGER PRIMARY KEY,
+        collection TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('overwritten', 'deleted')),
+        lost_value TEXT NOT NULL,
+        lost_stamp TEXT NOT NULL,
+        winner_stamp TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        resolved INTEGER NOT NULL DEFAULT 0 CHECK (resolved IN (0, 1)),
+        UNIQUE (collection, entity_id, field, lost_stamp, winner_stamp)
+      );
+      CREATE INDEX conflicts_open ON conflicts (collection, entity_id) WHERE resolved = 0;
+
+      -- The "pending" badge of each note in the list: a probe per row, so it must be indexed.
+      CREATE INDEX actions_pending_by_entity ON actions (collection, entity_id) WHERE status = 'pending';
+    `,
+  },
+];
+
+export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);
+
+export class SchemaTooNewError extends Error {
+  override name = 'SchemaTooNewError';
+}
+
+export function schemaVersion(db: Db): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const row = db.selectObject('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
+  return row ? int(row, 'v') : 0;
+}
+
+export interface MigrateResult {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Brings the database up to the last of `list` (all migrations by default; tests pass a prefix to
+ * build a database as an older app left it). Refuses a database made by a newer app rather than
+ * writing to a schema it does not know.
+ */
+export function migrate(db: Db, list: readonly Migration[] = migrations, now: () => number = Date.now): MigrateResult {
+  const sorted = [...list].sort((a, b) => a.version - b.version);
+  sorted.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migrations must be numbered 1..n without gaps (found ${m.version} at ${i + 1})`);
+  });
+  const target = sorted.length;
+  const from = schemaVersion(db);
+  if (from > target) {
+    throw new SchemaTooNewError(
+      `These notes were saved by a newer version of the app (schema ${from}, this one knows ${target}). Reload to update the app.`,
+    );
+  }
+  for (const m of sorted.slice(from)) {
+    inTransaction(db, () => {
+      db.exec(m.sql);
+      db.exec({ sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', bind: [m.version, m.name, now()] });
+    });
+  }
+  return { from, to: target };
+}
