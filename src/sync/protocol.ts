@@ -51,7 +51,9 @@ export function actionProblems(a: Action): string[] {
   const problems: string[] = [];
   if (!isCollectionName(a.collection)) return [`unknown collection ${JSON.stringify(a.collection)}`];
   const spec = collections[a.collection].fields as Record<string, { maxLength: number } | undefined>;
-  if (parseHlc(a.hlc).node !== a.clientId) problems.push('hlc must end with the action clientId');
+  // The schema reports a malformed hlc itself, and still runs this check (a failed v.check leaves
+  // the value typed), so this must not throw on one.
+  if (isHlc(a.hlc) && parseHlc(a.hlc).node !== a.clientId) problems.push('hlc must end with the action clientId');
   const keys = Object.keys(a.payload);
   if ((a.type === 'delete' || a.type === 'purge') && keys.length > 0) problems.push(`${a.type} takes an empty payload`);
   if (a.type === 'update' && keys.length === 0) problems.push('update must change at least one field');
