@@ -26,21 +26,21 @@ type Breakage = (a: Record<string, unknown>) => Record<string, unknown>;
 
 /** One way to make a valid action invalid. */
 const breakAction: fc.Arbitrary<Breakage> = fc.oneof(
-  fc.tuple(fc.constantFrom('id', 'collection', 'entityId', 'type', 'hlc', 'clientId'), notString).map(([k, val]) => (a) => ({ ...a, [k]: val })),
-  notObject.map((val) => (a) => ({ ...a, payload: val })),
-  fc.constantFrom('id', 'collection', 'entityId', 'type', 'payload', 'hlc', 'clientId').map((k) => (a) => {
+  fc.tuple(fc.constantFrom('id', 'collection', 'entityId', 'type', 'hlc', 'clientId'), notString).map(([k, val]): Breakage => (a) => ({ ...a, [k]: val })),
+  notObject.map((val): Breakage => (a) => ({ ...a, payload: val })),
+  fc.constantFrom('id', 'collection', 'entityId', 'type', 'payload', 'hlc', 'clientId').map((k): Breakage => (a) => {
     const copy = { ...a };
     delete copy[k];
     return copy;
   }),
-  fc.tuple(fc.constantFrom('id', 'entityId', 'clientId'), notUuid).map(([k, val]) => (a) => ({ ...a, [k]: val })),
-  fc.string({ maxLength: 30 }).filter((c) => c !== 'notes').map((c) => (a) => ({ ...a, collection: c })),
-  fc.string({ maxLength: 20 }).filter((t) => !['create', 'update', 'delete', 'restore', 'purge'].includes(t)).map((t) => (a) => ({ ...a, type: t })),
-  fc.string({ maxLength: 60 }).map((h) => (a) => ({ ...a, hlc: h })),
-  hugeString.map((s) => (a) => ({ ...a, payload: { title: s } })),
-  fc.string({ minLength: 1, maxLength: 20 }).filter((f) => f !== 'title' && f !== 'body').map((f) => (a) => ({ ...a, payload: { [f]: 'x' } })),
-  fc.oneof(notString.filter((x) => typeof x !== 'string'), fc.constant(undefined).map(() => 1)).map((val) => (a) => ({ ...a, payload: { title: val } })),
-  fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !['id', 'collection', 'entityId', 'type', 'payload', 'hlc', 'clientId', 'base'].includes(k)).map((k) => (a) => ({ ...a, [k]: 'forged' })),
+  fc.tuple(fc.constantFrom('id', 'entityId', 'clientId'), notUuid).map(([k, val]): Breakage => (a) => ({ ...a, [k]: val })),
+  fc.string({ maxLength: 30 }).filter((c) => c !== 'notes').map((c): Breakage => (a) => ({ ...a, collection: c })),
+  fc.string({ maxLength: 20 }).filter((t) => !['create', 'update', 'delete', 'restore', 'purge'].includes(t)).map((t): Breakage => (a) => ({ ...a, type: t })),
+  fc.string({ maxLength: 60 }).map((h): Breakage => (a) => ({ ...a, hlc: h })),
+  hugeString.map((s): Breakage => (a) => ({ ...a, payload: { title: s } })),
+  fc.string({ minLength: 1, maxLength: 20 }).filter((f) => f !== 'title' && f !== 'body').map((f): Breakage => (a) => ({ ...a, payload: { [f]: 'x' } })),
+  fc.oneof(notString.filter((x) => typeof x !== 'string'), fc.constant(undefined).map(() => 1)).map((val): Breakage => (a) => ({ ...a, payload: { title: val } })),
+  fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !['id', 'collection', 'entityId', 'type', 'payload', 'hlc', 'clientId', 'base'].includes(k)).map((k): Breakage => (a) => ({ ...a, [k]: 'forged' })),
   fc.constant<Breakage>((a) => ({ ...a, type: 'delete', payload: { title: 'x' } })),
   fc.constant<Breakage>((a) => ({ ...a, type: 'update', payload: {} })),
 );
