@@ -14,6 +14,8 @@ import { errorMessage, type Logger } from './logger';
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** Open /api/sync/events streams. */
+  eventStreams(): number;
   close(): Promise<void>;
 }
 
@@ -55,24 +57,39 @@ export async function startServer(config: ServerConfig, opts: StartOptions): Pro
   }, TOKEN_SWEEP_MS);
   sweep.unref();
 
+  // Requests whose handling has begun; shutdown waits for them, then cuts every connection left
+  // (idle keep-alive sockets, and sockets opened without a request yet).
+  let active = 0;
+  let drained: (() => void) | undefined;
+  server.on('request', (_req, res) => {
+    active++;
+    res.once('close', () => {
+      active--;
+      if (active === 0) drained?.();
+    });
+  });
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       clearInterval(sweep);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       served.closeEventStreams();
-      // Keep-alive connections that go idle after their last response must close too.
-      const idle = setInterval(() => server.closeIdleConnections(), 50);
-      const deadline = setTimeout(() => {
-        logger.warn('shutdown deadline reached: closing open connections', { timeoutMs: config.shutdownTimeoutMs });
-        server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
       server.closeIdleConnections();
-      await stopped;
-      clearInterval(idle);
+      let deadline: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        if (active === 0) return resolve();
+        drained = resolve;
+        deadline = setTimeout(() => {
+          logger.warn('shutdown deadline reached: cutting in-flight requests', { timeoutMs: config.shutdownTimeoutMs, active });
+          resolve();
+        }, config.shutdownTimeoutMs);
+      });
       clearTimeout(deadline);
+      server.closeAllConnections();
+      await stopped;
       await backend.close();
     })());
 
-  return { url: displayUrl(config.host, port), port, close };
+  return { url: displayUrl(config.host, port), port, eventStreams: () => served.openEventStreams(), close };
 }
