@@ -1,6 +1,6 @@
 import { Show, createEffect, on, type JSX } from 'solid-js';
 import type { SaveState } from './draft';
-import { describeError } from './messages';
+import { describeSaveError } from './messages';
 import type { NotesStore } from './store';
 
 const saveLabels: Record<SaveState['kind'], string> = {
@@ -19,14 +19,14 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
 
   const failure = (): string | null => {
     const state = editor.saveState();
-    return state.kind === 'failed' ? describeError(state.error) : null;
+    return state.kind === 'failed' ? describeSaveError(state.error) : null;
   };
 
   // Leaving a field writes it now rather than after the debounce.
   const flush = (): void => void editor.flush();
 
   return (
-    <section class="editor" aria-label="Editor">
+    <section class="editor" aria-label="Editor" aria-busy={props.store.switching()}>
       <div class="editor-toolbar">
         <button type="button" class="button ghost back-button" aria-label="Back to notes" onClick={() => void props.store.backToList()}>
           <span aria-hidden="true">‹</span> Notes
@@ -52,6 +52,7 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
         aria-label="Title"
         placeholder="Title"
         maxLength={1000}
+        readOnly={props.store.switching()}
         value={editor.title()}
         onInput={(e) => editor.edit('title', e.currentTarget.value)}
         onBlur={flush}
@@ -68,6 +69,7 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
         aria-label="Body"
         placeholder="Start writing…"
         maxLength={500_000}
+        readOnly={props.store.switching()}
         value={editor.body()}
         onInput={(e) => editor.edit('body', e.currentTarget.value)}
         onBlur={flush}

@@ -9,7 +9,7 @@ export function StatusBar(props: { storage: StorageKind }): JSX.Element {
         <span class="status-dot" aria-hidden="true" />
         Local only
       </div>
-      <span class="storage-kind">{props.storage === 'opfs' ? 'Saved on this device' : 'Not kept after this tab closes'}</span>
+      <span class="storage-kind">{props.storage === 'opfs' ? 'Stored on this device' : 'Not kept after this tab closes'}</span>
     </footer>
   );
 }

@@ -31,6 +31,11 @@ export interface NotesStore {
   readonly dismissNotice: () => void;
   /** Bumped when the title field should take focus (a new note). */
   readonly titleFocus: Accessor<number>;
+  /**
+   * True while the editor is moving to another note (saving this one, loading or creating the next):
+   * its fields are read-only then, so keys typed meanwhile cannot land in the note being left.
+   */
+  readonly switching: Accessor<boolean>;
   readonly editor: EditorSession;
   start(): Promise<void>;
   select(id: string): Promise<void>;
@@ -59,6 +64,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
   const [view, setView] = createSignal<View>('list');
   const [notice, setNotice] = createSignal<string | null>(null);
   const [titleFocus, setTitleFocus] = createSignal(0);
+  const [switching, setSwitching] = createSignal(false);
   const editor = createEditorSession(client);
   const visibleNotes = createMemo(() => notes.filter((n) => matchesQuery(n, query())));
 
@@ -121,8 +127,14 @@ export function createNotesStore(client: NotesClient): NotesStore {
     }
   }
 
+  /** Runs a move to another note with the editor read-only until it is done (see `switching`). */
+  function switchingNotes(run: () => Promise<void>): Promise<void> {
+    setSwitching(true);
+    return attempt(run).finally(() => setSwitching(false));
+  }
+
   const select = (id: string): Promise<void> =>
-    attempt(async () => {
+    switchingNotes(async () => {
       if (await editor.open(id)) {
         setNotice(null);
         setView('editor');
@@ -131,14 +143,16 @@ export function createNotesStore(client: NotesClient): NotesStore {
       }
     });
 
-  /** The open note's save failed, so the editor stays on it: say why rather than ignore the click. */
+  /**
+   * The open note's save failed, so the editor stays on it. The editor already shows why; a second
+   * banner would only repeat it, so the focus goes back to the text instead.
+   */
   function explainUnsaved(): void {
-    const state = editor.saveState();
-    if (state.kind === 'failed') setNotice(describeError(state.error));
+    if (editor.saveState().kind === 'failed') setTitleFocus((n) => n + 1);
   }
 
   const newNote = (): Promise<void> =>
-    attempt(async () => {
+    switchingNotes(async () => {
       // The open note's text is saved first; if that fails its text stays on screen with the reason.
       if (!(await editor.flush())) return explainUnsaved();
       const note = await client.createNote({ title: '', body: '' });
@@ -154,7 +168,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
     });
 
   const deleteOpenNote = (): Promise<void> =>
-    attempt(async () => {
+    switchingNotes(async () => {
       const id = editor.openId();
       if (!id) return;
       const index = visibleNotes().findIndex((n) => n.id === id);
@@ -186,6 +200,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
     notice,
     dismissNotice: () => setNotice(null),
     titleFocus,
+    switching,
     editor,
     start,
     select,
