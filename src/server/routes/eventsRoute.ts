@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { apiError, type AppDeps, type AppEnv } from '../http';
+import { errorMessage } from '../logger';
 import { requireAuth } from '../middleware';
 
 /** The open streams of this instance, so shutdown can end them (else server.close() never finishes). */
@@ -36,7 +37,7 @@ export class EventStreams {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function eventsRoute(deps: AppDeps, streams: EventStreams): Hono<AppEnv> {
-  const { store, bus, clock, config } = deps;
+  const { store, bus, clock, config, logger } = deps;
   const app = new Hono<AppEnv>();
 
   app.get('/events', requireAuth(deps, { allowQueryToken: true }), (c) => {
@@ -65,6 +66,9 @@ export function eventsRoute(deps: AppDeps, streams: EventStreams): Hono<AppEnv> 
         await stream.write('retry: 5000\n\n');
         sendHead(await store.head(session.spaceId));
         await finished;
+      } catch (e) {
+        // Ends the stream (the client reconnects); the error stays in the log, not on the wire.
+        if (!stream.aborted) logger.warn('event stream failed', { error: errorMessage(e) });
       } finally {
         clearInterval(heartbeat);
         clearTimeout(expiry);

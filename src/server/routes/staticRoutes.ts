@@ -22,7 +22,8 @@ export function staticRoutes(distDir: string): Hono<AppEnv> {
     const found = c.res.status === 200 || c.res.status === 206;
     c.res.headers.set('Cache-Control', found && c.req.path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE);
   });
-  app.use('*', serveStatic<AppEnv>({ root: distDir }));
+  // (serveStatic complains on stderr about a missing root; the fallback below explains it instead.)
+  if (fs.existsSync(distDir)) app.use('*', serveStatic<AppEnv>({ root: distDir }));
 
   const indexHtml = path.join(distDir, 'index.html');
   app.get('*', (c) => {
