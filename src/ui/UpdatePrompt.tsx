@@ -13,6 +13,9 @@ export function UpdatePrompt(props: { beforeReload: () => Promise<boolean> }): J
     offlineReady: [offlineReady, setOfflineReady],
     updateServiceWorker,
   } = useRegisterSW({
+    // The library reloads only when this page was controlled from its start; a first visit that meets
+    // an update would stay on the old version. reload() below reloads on the controller change itself.
+    onNeedReload() {},
     onRegisterError(error: unknown) {
       console.warn('notes: service worker registration failed; the app works but not offline', error);
     },
@@ -27,6 +30,7 @@ export function UpdatePrompt(props: { beforeReload: () => Promise<boolean> }): J
   const reload = async (): Promise<void> => {
     // Unsaved text (say, storage is full) keeps the page: the editor shows why, the banner stays.
     if (!(await props.beforeReload().catch(() => false))) return;
+    navigator.serviceWorker?.addEventListener('controllerchange', () => location.reload(), { once: true });
     await updateServiceWorker(true);
   };
 
