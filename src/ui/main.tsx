@@ -1,3 +1,4 @@
+import { createRoot } from 'solid-js';
 import { render } from 'solid-js/web';
 import { App } from './App';
 import { createNotesStore } from './store';
@@ -6,6 +7,7 @@ import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-const store = createNotesStore(connectWorker());
+// The store lives as long as the page: its own reactive root, owned by nothing that unmounts.
+const store = createRoot(() => createNotesStore(connectWorker()));
 render(() => <App store={store} />, root);
 void store.start();
