@@ -104,3 +104,39 @@ export function* iterateActions(db: Db, pageSize = 1_000): Generator<LoggedActio
     if (rows.length < pageSize) return;
   }
 }
+
+/** Every pending action with its log position, oldest first (re-stamping walks the whole queue). */
+export function listPendingLogged(db: Db): LoggedAction[] {
+  return db.selectObjects(`SELECT ${COLUMNS} FROM actions WHERE status = 'pending' ORDER BY local_seq`).map(rowToLogged);
+}
+
+/** The greatest HLC the server has: every acked action, ours or pulled. Null on an empty log. */
+export function maxAckedHlc(db: Db): string | null {
+  const row = db.selectObject(`SELECT max(hlc) AS hlc FROM actions WHERE status = 'acked'`);
+  return row ? textOrNull(row, 'hlc') : null;
+}
+
+/** Gives a pending action a new stamp (and the base rewritten to match); nothing else may change. */
+export function restampAction(db: Db, id: string, hlc: string, base: Readonly<Record<string, string>> | undefined): void {
+  db.exec({
+    sql: `UPDATE actions SET hlc = ?, base = ? WHERE id = ? AND status = 'pending'`,
+    bind: [hlc, base === undefined ? null : JSON.stringify(base), id],
+  });
+}
+
+/** The server lost our acknowledged actions (a reset backend): queue them for upload again. Returns their entities. */
+export function requeueOwnAcked(db: Db, clientId: string): string[] {
+  const entities = db
+    .selectObjects(`SELECT DISTINCT entity_id FROM actions WHERE status = 'acked' AND client_id = ?`, [clientId])
+    .map((r) => text(r, 'entity_id'));
+  db.exec({ sql: `UPDATE actions SET status = 'pending', server_seq = NULL WHERE status = 'acked' AND client_id = ?`, bind: [clientId] });
+  return entities;
+}
+
+/** The entities of the given actions (to tell the UI whose pending badge changed). */
+export function entitiesOfActions(db: Db, ids: readonly string[]): string[] {
+  if (ids.length === 0) return [];
+  return db
+    .selectObjects(`SELECT DISTINCT entity_id FROM actions WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)])
+    .map((r) => text(r, 'entity_id'));
+}

@@ -89,6 +89,8 @@ export interface SyncStatus {
   /** Local changes the server has not acknowledged yet. */
   readonly pendingCount: number;
   readonly quarantined: readonly QuarantinedAction[];
+  /** Open entries of the Conflicts region (refresh listConflicts when this or a ChangeEvent says so). */
+  readonly conflictCount: number;
 }
 
 export interface ConflictEntry {

@@ -26,11 +26,12 @@ export function recordConflicts(db: Db, conflicts: readonly Conflict[], now: num
   return fresh;
 }
 
-export function listOpenConflicts(db: Db): StoredConflict[] {
+function listConflictsWhere(db: Db, where: string, bind: (string | number)[]): StoredConflict[] {
   return db
     .selectObjects(
       `SELECT id, collection, entity_id, field, kind, lost_value, lost_stamp, winner_stamp, created_at, resolved
-       FROM conflicts WHERE resolved = 0 ORDER BY id`,
+       FROM conflicts WHERE ${where} ORDER BY id`,
+      bind.length > 0 ? bind : undefined,
     )
     .map((r) => ({
       id: int(r, 'id'),
@@ -46,6 +47,23 @@ export function listOpenConflicts(db: Db): StoredConflict[] {
     }));
 }
 
+export function listOpenConflicts(db: Db): StoredConflict[] {
+  return listConflictsWhere(db, 'resolved = 0', []);
+}
+
 export function resolveConflict(db: Db, id: number): void {
   db.exec({ sql: 'UPDATE conflicts SET resolved = 1 WHERE id = ?', bind: [id] });
+}
+
+export function findConflict(db: Db, id: number): StoredConflict | undefined {
+  return listConflictsWhere(db, 'id = ?', [id])[0];
+}
+
+/** Open conflicts of one entity, oldest first. */
+export function openConflictsOf(db: Db, collection: string, entityId: string): StoredConflict[] {
+  return listConflictsWhere(db, 'resolved = 0 AND collection = ? AND entity_id = ?', [collection, entityId]);
+}
+
+export function countOpenConflicts(db: Db): number {
+  return int(db.selectObject('SELECT count(*) AS n FROM conflicts WHERE resolved = 0') ?? { n: 0 }, 'n');
 }

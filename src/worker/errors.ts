@@ -36,6 +36,27 @@ export class DatabaseLockedError extends WorkerError {
   }
 }
 
+/** The server refused the credentials or the request (wrong password, name taken, rate limited). */
+export class AuthError extends WorkerError {
+  constructor(message: string) {
+    super('AuthError', message);
+  }
+}
+
+/** The server could not be reached or did not answer sensibly. */
+export class NetworkError extends WorkerError {
+  constructor(message = 'Cannot reach the server. Check your connection and try again.') {
+    super('NetworkError', message);
+  }
+}
+
+/** This device's notes belong to another account (the first one that signed in here). */
+export class AccountMismatchError extends WorkerError {
+  constructor(message: string) {
+    super('AccountMismatchError', message);
+  }
+}
+
 const SQLITE_IOERR = 10;
 const SQLITE_FULL = 13;
 

@@ -10,6 +10,8 @@ export const metaKeys = {
   hlc: 'hlc',
   syncCursor: 'sync_cursor',
   syncEpoch: 'sync_epoch',
+  clockOffset: 'clock_offset_ms',
+  lastSyncedAt: 'last_synced_at',
 } as const;
 
 export function getMeta(db: Db, key: string): string | undefined {
@@ -56,4 +58,34 @@ export function getSyncEpoch(db: Db): string | undefined {
 
 export function setSyncEpoch(db: Db, epoch: string): void {
   setMeta(db, metaKeys.syncEpoch, epoch);
+}
+
+/**
+ * How far the server's clock is ahead of this device's (ms, negative when behind), measured at the
+ * last pull. Stamps are taken on the corrected clock (now + offset), so devices whose clocks are
+ * minutes apart still stamp in the server's time and the server never refuses them as too far ahead.
+ */
+export function getClockOffset(db: Db): number {
+  const s = getMeta(db, metaKeys.clockOffset);
+  const n = s === undefined ? 0 : Number(s);
+  return Number.isFinite(n) ? n : 0;
+}
+
+export function setClockOffset(db: Db, offsetMs: number): void {
+  if (!Number.isFinite(offsetMs)) throw new RangeError(`bad clock offset ${offsetMs}`);
+  setMeta(db, metaKeys.clockOffset, String(Math.round(offsetMs)));
+}
+
+/** When the last sync cycle finished without error (device wall time), or null before the first. */
+export function getLastSyncedAt(db: Db): number | null {
+  const s = getMeta(db, metaKeys.lastSyncedAt);
+  return s === undefined ? null : Number(s);
+}
+
+export function setLastSyncedAt(db: Db, at: number): void {
+  setMeta(db, metaKeys.lastSyncedAt, String(at));
+}
+
+export function deleteMeta(db: Db, key: string): void {
+  db.exec({ sql: 'DELETE FROM meta WHERE key = ?', bind: [key] });
 }

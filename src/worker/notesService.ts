@@ -1,11 +1,11 @@
-// The NotesApi the page calls (api.ts), over a Store. Validates every argument, turns storage
+// The notes part of the NotesApi (api.ts), over a Store. Validates every argument, turns storage
 // failures into the named errors of api.ts, and publishes a change event after each committed
 // write. The database itself comes from an injected opener: OPFS in the browser (openDatabase.ts),
 // memory in tests; nothing here touches browser APIs.
 
 import { isDeleted, type EntityState } from '../sync/merge';
 import { stampClientId } from '../sync/stamp';
-import type { ChangeEvent, Note, NoteFields, NoteSummary, NotesApi, OpenResult, StorageKind, WriteOptions } from './api';
+import type { ChangeEvent, Note, NoteFields, NoteSummary, OpenResult, StorageKind, WriteOptions } from './api';
 import { ChangeHub } from './changeHub';
 import { DatabaseLockedError, NotFoundError, StorageFullError, storageFailure, ValidationError } from './errors';
 import { getNote, listNotes } from './noteQueries';
@@ -52,6 +52,7 @@ const COLLECTION = 'notes';
 
 export class NotesService {
   readonly changes = new ChangeHub();
+  private readonly localWriteListeners = new Set<() => void>();
   private opening: Promise<Opened> | undefined;
 
   constructor(private readonly env: ServiceEnv) {}
@@ -93,7 +94,7 @@ export class NotesService {
         actionId: o.actionId,
       }),
     );
-    if (!r.duplicate) this.changes.publish([id]);
+    if (!r.duplicate) this.localWriteDone([id]);
     const note = getNote(store.db, id);
     if (!note) throw new NotFoundError('This note was deleted, so it cannot be created again.');
     return note;
@@ -113,7 +114,7 @@ export class NotesService {
       const r = await this.write(() =>
         store.applyLocal({ collection: COLLECTION, entityId: noteId, type: 'update', payload, base: definedBase(o), actionId: o.actionId }),
       );
-      if (!r.duplicate) this.changes.publish([noteId]);
+      if (!r.duplicate) this.localWriteDone([noteId]);
     }
     const note = getNote(store.db, noteId);
     if (!note) {
@@ -133,7 +134,7 @@ export class NotesService {
     const current = existing(store, noteId);
     if (isDeleted(current)) return;
     const r = await this.write(() => store.applyLocal({ collection: COLLECTION, entityId: noteId, type: 'delete', actionId: o.actionId }));
-    if (!r.duplicate) this.changes.publish([noteId]);
+    if (!r.duplicate) this.localWriteDone([noteId]);
   }
 
   async subscribe(listener: (event: ChangeEvent) => void): Promise<number> {
@@ -151,6 +152,18 @@ export class NotesService {
     const r = await this.write(() => store.applyRemote(actions, options));
     this.changes.publish(r.changedIds);
     return r;
+  }
+
+  /** Calls `listener` after every committed local write (the sync engine uploads soon after). */
+  onLocalWrite(listener: () => void): () => void {
+    this.localWriteListeners.add(listener);
+    return () => this.localWriteListeners.delete(listener);
+  }
+
+  /** After a committed local write: tell the pages what changed, and sync that something is pending. */
+  localWriteDone(entityIds: readonly string[]): void {
+    this.changes.publish(entityIds);
+    for (const l of this.localWriteListeners) l();
   }
 
   private opened(): Promise<Opened> {
@@ -184,7 +197,7 @@ export class NotesService {
   }
 
   /** Runs one store write; storage failures become errors a user can act on. */
-  private async write<T>(fn: () => T): Promise<T> {
+  async write<T>(fn: () => T): Promise<T> {
     try {
       return fn();
     } catch (e) {
@@ -207,18 +220,4 @@ function existing(store: Store, id: string): EntityState {
   const e = store.entity(COLLECTION, id);
   if (!e || e.createdStamp === null || e.purgedStamp !== null) throw new NotFoundError('There is no such note.');
   return e;
-}
-
-/** Only the NotesApi methods, bound: what main.ts hands to Comlink (nothing internal leaks). */
-export function notesApiOf(s: NotesService): NotesApi {
-  return {
-    open: () => s.open(),
-    listNotes: () => s.listNotes(),
-    getNote: (id) => s.getNote(id),
-    createNote: (fields, options) => s.createNote(fields, options),
-    updateNote: (id, fields, options) => s.updateNote(id, fields, options),
-    deleteNote: (id, options) => s.deleteNote(id, options),
-    subscribe: (listener) => s.subscribe(listener),
-    unsubscribe: (id) => s.unsubscribe(id),
-  };
 }

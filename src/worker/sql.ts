@@ -6,24 +6,34 @@ import type { Database, SqlValue } from '@sqlite.org/sqlite-wasm';
 export type Db = Database;
 export type Row = Record<string, SqlValue>;
 
+/** Open transactions per connection, so a write made inside another one nests instead of failing. */
+const depth = new WeakMap<Db, number>();
+
 /**
- * Runs `fn` in one write transaction: all of its writes commit together or none do. SQLite rolls
- * some failures (SQLITE_FULL, I/O errors) back on its own, so the explicit ROLLBACK may find no
+ * Runs `fn` in one write transaction: all of its writes commit together or none do. Called inside
+ * another inTransaction it runs in a savepoint, so a composed write (apply an action and resolve the
+ * conflict it answers) is still all or nothing, and a failed inner step undoes only itself. SQLite
+ * rolls some failures (SQLITE_FULL, I/O errors) back on its own, so the explicit ROLLBACK may find no
  * transaction; the original error is the one that matters and is rethrown.
  */
 export function inTransaction<T>(db: Db, fn: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
+  const level = depth.get(db) ?? 0;
+  const savepoint = `nested_${level}`;
+  db.exec(level === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+  depth.set(db, level + 1);
   let result: T;
   try {
     result = fn();
-    db.exec('COMMIT');
+    db.exec(level === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
   } catch (e) {
     try {
-      db.exec('ROLLBACK');
+      db.exec(level === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
     } catch {
       // Already rolled back by SQLite itself.
     }
     throw e;
+  } finally {
+    depth.set(db, level);
   }
   return result;
 }

@@ -5,14 +5,18 @@
 //   store.applyLocal({ collection, entityId, type, payload, base?, actionId? })
 //       One transaction: stamp the action (HLC, persisted), append it as pending, merge it into the
 //       entity's row, record conflicts. A retried actionId returns the logged action, writes nothing.
-//   store.applyRemote(actions, { cursor?, epoch? })
+//   store.applyRemote(actions, { cursor?, epoch?, serverTime? })
 //       One transaction for a pulled page: append the actions not in the log yet (as acked, with
 //       their server seq), mark our own coming back as acked, merge only the new ones (O(batch),
-//       never a replay), fold their clocks into ours, record conflicts, and advance the cursor.
+//       never a replay), fold their clocks and the server's time into ours, record the server clock
+//       offset, record conflicts, and advance the cursor.
 //       Returns the entities whose visible state changed, for change events.
 //   store.pendingActions(limit), store.quarantine(id, reason)          the upload queue
 //   store.syncCursor / setSyncCursor, store.syncEpoch / setSyncEpoch   sync position (meta)
 //   store.entity(collection, id), store.hasAction(id), store.openConflicts()   reads for the service
+//
+// Stamps are taken on the corrected clock, now() + the server clock offset (meta.ts), so a device
+// whose clock is minutes off still stamps in the server's time once it has pulled.
 //
 // Failures throw and leave nothing behind: every write is in one transaction. Input from other
 // threads is validated before it gets here (validation.ts); actions are checked again against the
@@ -21,14 +25,24 @@
 import * as v from 'valibot';
 import type { Action, ActionType } from '../sync/action';
 import { isCollectionName, type CollectionName } from '../sync/collections';
-import { formatHlc, parseHlc, receiveHlc, sendHlc } from '../sync/hlc';
+import { formatHlc, maxHlc, parseHlc, receiveHlc, sendHlc } from '../sync/hlc';
 import { entityKey, isVisible, mergeAction, type Conflict, type EntityState } from '../sync/merge';
 import { ActionSchema, describeIssues } from '../sync/protocol';
 import { appendAction, findAction, listPendingActions, markAcked, quarantineAction } from './actionLog';
 import { listOpenConflicts, recordConflicts, type StoredConflict } from './conflicts';
 import { loadEntity, saveEntity } from './entityRows';
 import { ValidationError } from './errors';
-import { ensureClientId, getSyncCursor, getSyncEpoch, readClock, setSyncCursor, setSyncEpoch, writeClock } from './meta';
+import {
+  ensureClientId,
+  getClockOffset,
+  getSyncCursor,
+  getSyncEpoch,
+  readClock,
+  setClockOffset,
+  setSyncCursor,
+  setSyncEpoch,
+  writeClock,
+} from './meta';
 import { migrate } from './migrations';
 import { applyPragmas } from './pragmas';
 import { inTransaction, type Db } from './sql';
@@ -71,6 +85,8 @@ export interface RemoteOptions {
   /** Advance the sync cursor in the same transaction as the page it belongs to. */
   readonly cursor?: number;
   readonly epoch?: string;
+  /** The server's clock when it served the page: folded into the HLC, and kept as the clock offset. */
+  readonly serverTime?: number;
 }
 
 export interface RemoteResult {
@@ -107,6 +123,16 @@ export class Store {
     return new Store(db, ensureClientId(db, deps.newId), deps);
   }
 
+  /** This device's wall clock, uncorrected (for measuring the offset and for times users see). */
+  wallNow(): number {
+    return this.deps.now();
+  }
+
+  /** The corrected wall clock stamps are taken on: device time plus the server clock offset. */
+  hlcNow(): number {
+    return this.deps.now() + getClockOffset(this.db);
+  }
+
   entity(collection: CollectionName, id: string): EntityState | undefined {
     return loadEntity(this.db, collection, id);
   }
@@ -128,7 +154,7 @@ export class Store {
       }
       const current = this.entity(w.collection, w.entityId);
       const now = this.deps.now();
-      const clock = sendHlc(readClock(this.db, this.clientId), now);
+      const clock = sendHlc(readClock(this.db, this.clientId), now + getClockOffset(this.db));
       writeClock(this.db, clock);
       const payload = w.type === 'delete' || w.type === 'purge' ? {} : { ...w.payload };
       const base = baseFor(w, payload, current);
@@ -156,6 +182,8 @@ export class Store {
   applyRemote(actions: readonly RemoteAction[], options: RemoteOptions = {}): RemoteResult {
     return inTransaction(this.db, () => {
       const now = this.deps.now();
+      if (options.serverTime !== undefined) setClockOffset(this.db, options.serverTime - now);
+      const hlcNow = now + getClockOffset(this.db);
       const touched = new Map<string, Touched>();
       const touch = (collection: CollectionName, id: string): Touched => {
         const key = entityKey(collection, id);
@@ -174,7 +202,7 @@ export class Store {
 
       for (const a of actions) {
         if (!isCollectionName(a.collection)) throw new ValidationError(`unknown collection ${JSON.stringify(a.collection)}`);
-        clock = receiveHlc(clock, parseHlc(a.hlc), now);
+        clock = receiveHlc(clock, parseHlc(a.hlc), hlcNow);
         const seq = a.seq ?? null;
         const logged = findAction(this.db, a.id);
         if (logged) {
@@ -202,6 +230,7 @@ export class Store {
         const visible = t.state !== undefined && isVisible(t.state);
         if ((t.dirty && (t.wasVisible || visible)) || (t.ackChanged && visible)) changedIds.push(t.id);
       }
+      if (options.serverTime !== undefined) clock = maxHlc(clock, { ms: Math.floor(options.serverTime), counter: 0 });
       writeClock(this.db, clock);
       const fresh = recordConflicts(this.db, conflicts, now);
       if (options.cursor !== undefined) setSyncCursor(this.db, options.cursor);

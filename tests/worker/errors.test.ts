@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { workerErrorNames } from '../../src/worker/api';
-import { DatabaseLockedError, NotFoundError, StorageFullError, storageFailure, ValidationError } from '../../src/worker/errors';
+import {
+  AccountMismatchError,
+  AuthError,
+  DatabaseLockedError,
+  NetworkError,
+  NotFoundError,
+  StorageFullError,
+  storageFailure,
+  ValidationError,
+} from '../../src/worker/errors';
 import { loadSqlite } from './helpers';
 
 describe('worker errors', () => {
   it('carry the names api.ts promises the page (Comlink keeps name and message)', () => {
-    const names = [new StorageFullError(), new NotFoundError('x'), new ValidationError('x'), new DatabaseLockedError()].map((e) => e.name);
+    const names = [
+      new StorageFullError(),
+      new NotFoundError('x'),
+      new ValidationError('x'),
+      new DatabaseLockedError(),
+      new AuthError('x'),
+      new NetworkError(),
+      new AccountMismatchError('x'),
+    ].map((e) => e.name);
     expect(names).toEqual([...workerErrorNames]);
   });
 

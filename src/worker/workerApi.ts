@@ -1,0 +1,37 @@
+// The NotesApi handed to Comlink (api.ts): only its methods, bound, so nothing internal leaks to
+// the page. Notes, conflicts and sync live in their own services; this joins them.
+
+import type { NotesApi } from './api';
+import type { ConflictService } from './conflictService';
+import type { NotesService } from './notesService';
+import type { SyncService } from './syncService';
+
+export function notesApiOf(notes: NotesService, sync: SyncService, conflicts: ConflictService): NotesApi {
+  return {
+    open: async () => {
+      const r = await notes.open();
+      // Only the worker that owns the database syncs it.
+      if (r.state === 'ready') sync.start().catch((e: unknown) => console.error('Sync could not start', e));
+      return r;
+    },
+    listNotes: () => notes.listNotes(),
+    getNote: (id) => notes.getNote(id),
+    createNote: (fields, options) => notes.createNote(fields, options),
+    updateNote: (id, fields, options) => notes.updateNote(id, fields, options),
+    deleteNote: (id, options) => notes.deleteNote(id, options),
+    subscribe: (listener) => notes.subscribe(listener),
+    unsubscribe: async (id) => {
+      await notes.unsubscribe(id);
+      sync.unsubscribeStatus(id);
+    },
+    register: (username, password) => sync.register(username, password),
+    signIn: (username, password) => sync.signIn(username, password),
+    signOut: () => sync.signOut(),
+    getSyncStatus: () => sync.getSyncStatus(),
+    syncNow: (reason) => sync.syncNow(reason),
+    subscribeStatus: (listener) => sync.subscribeStatus(listener),
+    listConflicts: () => conflicts.list(),
+    restoreConflict: (id, options) => conflicts.restore(id, options),
+    dismissConflict: (id) => conflicts.dismiss(id),
+  };
+}
