@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { E2E_HOST, E2E_PORT } from './tests/e2e/appServer';
 
 // Playwright cannot download its own browser on this project's machines: use the system Chromium when
 // there is one (CHROMIUM_PATH, else Debian's), and Playwright's own browser anywhere else.
 const systemChromium = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
-/** The one place that says how the e2e suite gets a running app: build once, serve the built files. */
-const e2ePort = 4321;
-const serveBuiltApp = `npx vite build && npx vite preview --port ${e2ePort} --strictPort`;
+/**
+ * The one place that says how the e2e suite gets a running app: build once, then the real sync server
+ * serves the build and the API (its CSP and headers included) from a fresh database (tests/e2e/appServer.ts).
+ */
+const appUrl = `http://${E2E_HOST}:${E2E_PORT}`;
+const serveBuiltApp = 'npx vite build && npx tsx tests/e2e/appServer.ts';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -19,7 +23,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {
-    baseURL: `http://localhost:${e2ePort}`,
+    baseURL: appUrl,
     serviceWorkers: 'allow',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
@@ -45,7 +49,9 @@ export default defineConfig({
   ],
   webServer: {
     command: serveBuiltApp,
-    url: `http://localhost:${e2ePort}`,
+    url: `${appUrl}/api/health`,
+    // The server removes its temporary database when it is asked to stop.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
     // Always test what is in the tree now; E2E_REUSE_SERVER=1 uses an app already served on the port.
     reuseExistingServer: process.env.E2E_REUSE_SERVER === '1',
     timeout: 180_000,
