@@ -154,7 +154,7 @@ export class Store {
       }
       const current = this.entity(w.collection, w.entityId);
       const now = this.deps.now();
-      const clock = sendHlc(readClock(this.db, this.clientId), now + getClockOffset(this.db));
+      const clock = sendHlc(readClock(this.db, this.clientId), this.hlcNow());
       writeClock(this.db, clock);
       const payload = w.type === 'delete' || w.type === 'purge' ? {} : { ...w.payload };
       const base = baseFor(w, payload, current);

@@ -3,8 +3,9 @@
 // stream, a 30 s interval, local writes and the page's hints (focus, visibility, online) trigger it.
 // It also owns the phase shown by "Sync status":
 // - no session: local-only (pending changes wait; nothing is lost);
-// - a cycle running: syncing (while offline or failing, the status stays offline/error until a
-//   cycle succeeds, so retries do not flicker);
+// - a cycle running: syncing. Not for background cycles with nothing to upload once synced (the
+//   interval, live events), and while offline or failing the status stays offline/error until a
+//   cycle succeeds: "Synced" and "Offline" do not flicker every 30 s;
 // - success: synced (lastSyncedAt kept in meta);
 // - no answer from the server: offline; a 401: the session ends (token dropped, sessionExpired, local
 //   data and pending actions kept); any other failure: error, with the reason. Failures retry with
@@ -15,6 +16,7 @@ import type { BackoffPolicy } from '../sync/backoff';
 import { SyncScheduler, type SyncTrigger, type Timers } from '../sync/scheduler';
 import { runSyncCycle, type SyncCycleOptions, type SyncStore } from '../sync/syncCycle';
 import { httpTransport, SyncError, type FetchLike, type Transport } from '../sync/transport';
+import { countPendingActions } from './actionLog';
 import type { SyncStatus } from './api';
 import { dropSession, readSession, type Session } from './account';
 import { openHeadEvents, type EventSourceFactory, type LiveEvents } from './liveEvents';
@@ -164,6 +166,7 @@ export class SyncEngine {
 
   private cycleStarted(): void {
     if (this.phase.state === 'offline' || this.phase.state === 'error') return;
+    if (this.phase.state === 'synced' && countPendingActions(this.store.db) === 0) return;
     this.setPhase({ state: 'syncing', error: null });
   }
 

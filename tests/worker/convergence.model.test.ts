@@ -178,16 +178,17 @@ async function runScenario(s: { skews: number[]; cmds: Cmd[] }): Promise<void> {
   }
 }
 
+const runs = Number(process.env.MODEL_RUNS ?? 200);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 const path = process.env.FC_PATH;
 
 describe('sync convergence (model test)', () => {
   it('devices with skewed clocks on a faulty network converge on the server log, losing and repeating nothing', async () => {
     await fc.assert(fc.asyncProperty(scenario, runScenario), {
-      numRuns: Number(process.env.MODEL_RUNS ?? 200),
+      numRuns: runs,
       verbose: 1,
       ...(seed === undefined ? {} : { seed }),
       ...(path === undefined ? {} : { path }),
     });
-  }, 120_000);
+  }, Math.max(120_000, runs * 1_000));
 });

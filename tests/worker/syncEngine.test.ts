@@ -288,9 +288,12 @@ describe('sync status and accounts', () => {
     await d.sync.register('alice', PASSWORD);
     await d.settle();
     const calls = d.net.calls;
+    const seen = d.statuses.length;
     d.timers.advance(30_000);
     await d.settle();
     expect(d.net.calls).toBeGreaterThan(calls);
+    // A background cycle with nothing to upload does not flash "Syncing".
+    expect(d.statuses.slice(seen).map((s) => s.state)).not.toContain('syncing');
 
     const reloaded = await device(d.db);
     expect(await reloaded.settle()).toMatchObject({ state: 'synced', account: { username: 'alice' } });
