@@ -60,6 +60,8 @@ export class SyncEngine {
   private running: Running | null = null;
   private phase: EnginePhase = { state: 'syncing', error: null };
   private lastPublished = '';
+  /** The last cycle started: a new session's first cycle waits for a stopped session's last one. */
+  private lastCycle: Promise<unknown> = Promise.resolve();
   private readonly syncStore: SyncStore;
 
   constructor(
@@ -128,7 +130,10 @@ export class SyncEngine {
       }),
       scheduler: new SyncScheduler({
         run: async () => {
-          await runSyncCycle(this.store.clientId, this.syncStore, run.transport, this.env.cycle);
+          // One cycle at a time per database, even across a sign-out and sign-in.
+          const cycle = this.lastCycle.then(() => runSyncCycle(this.store.clientId, this.syncStore, run.transport, this.env.cycle));
+          this.lastCycle = cycle.catch(() => undefined);
+          await cycle;
         },
         timers: this.env.timers,
         random: this.env.random,
