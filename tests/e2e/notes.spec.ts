@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { createNote, listedTitles, listItem, openApp, ui } from './helpers';
 
 test('a new user sees an empty state and the local-only status', async ({ page }) => {

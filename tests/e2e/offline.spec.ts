@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { createNote, listedTitles, listItem, openApp, ui, waitForServiceWorker } from './helpers';
 
 test('after the first load the app opens, saves and reopens with no network', async ({ page, context }) => {

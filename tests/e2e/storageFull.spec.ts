@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { createNote, listItem, openApp, ui } from './helpers';
 
 test('when storage is full the editor keeps the text, says why, and saves it on the next edit', async ({ page }) => {

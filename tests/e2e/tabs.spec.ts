@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { createNote, listItem, openApp, ui } from './helpers';
 
 test('a second tab says plainly that the notes are open in another tab', async ({ page, context }) => {

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { createNote, listItem, openApp, ui, waitForServiceWorker } from './helpers';
 import { serveCopyOfDist, type ServedCopy } from './servedCopy';
 
