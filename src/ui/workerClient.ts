@@ -2,13 +2,27 @@
 // (workerSchemas.ts), every failure turned into a WorkerError the views can switch on.
 import * as Comlink from 'comlink';
 import * as v from 'valibot';
-import type { ChangeEvent, Note, NoteFields, NotesApi, NoteSummary, OpenResult, WorkerErrorName, WriteOptions } from '../worker/api';
+import type {
+  ChangeEvent,
+  ConflictEntry,
+  Note,
+  NoteFields,
+  NotesApi,
+  NoteSummary,
+  OpenResult,
+  SyncNowReason,
+  SyncStatus,
+  WorkerErrorName,
+  WriteOptions,
+} from '../worker/api';
 import {
   parseChangeEvent,
+  parseConflicts,
   parseMaybeNote,
   parseNote,
   parseNoteSummaries,
   parseOpenResult,
+  parseSyncStatus,
   WorkerErrorNameSchema,
 } from './workerSchemas';
 
@@ -48,6 +62,17 @@ export interface NotesClient {
   deleteNote(id: string, options?: WriteOptions): Promise<void>;
   /** Calls `listener` after every committed change. Resolves to the unsubscribe function. */
   subscribe(listener: (event: ChangeEvent) => void): Promise<() => void>;
+
+  register(username: string, password: string): Promise<SyncStatus>;
+  signIn(username: string, password: string): Promise<SyncStatus>;
+  signOut(): Promise<SyncStatus>;
+  getSyncStatus(): Promise<SyncStatus>;
+  syncNow(reason: SyncNowReason): Promise<void>;
+  /** Calls `listener` with the current status, then on every change. Resolves to the unsubscribe function. */
+  subscribeStatus(listener: (status: SyncStatus) => void): Promise<() => void>;
+  listConflicts(): Promise<ConflictEntry[]>;
+  restoreConflict(id: number, options?: { readonly actionId?: string }): Promise<void>;
+  dismissConflict(id: number): Promise<void>;
 }
 
 /** Wraps any failure (thrown or a rejected promise) of `call` as a WorkerError. */
@@ -92,14 +117,39 @@ export function connectWorker(): NotesClient {
           void remote.unsubscribe(id).catch(() => undefined);
         };
       }),
+
+    register: (username, password) => call(async () => parseSyncStatus(await remote.register(username, password))),
+    signIn: (username, password) => call(async () => parseSyncStatus(await remote.signIn(username, password))),
+    signOut: () => call(async () => parseSyncStatus(await remote.signOut())),
+    getSyncStatus: () => call(async () => parseSyncStatus(await remote.getSyncStatus())),
+    syncNow: (reason) => call(() => remote.syncNow(reason)),
+    subscribeStatus: (listener) =>
+      call(async () => {
+        const checked = (status: unknown): void => {
+          const parsed = parseOrDrop(parseSyncStatus, status, 'status');
+          if (parsed) listener(parsed);
+        };
+        const id = await remote.subscribeStatus(Comlink.proxy(checked));
+        return () => {
+          void remote.unsubscribe(id).catch(() => undefined);
+        };
+      }),
+    listConflicts: () => call(async () => parseConflicts(await remote.listConflicts())),
+    restoreConflict: (id, options) => call(() => remote.restoreConflict(id, options)),
+    dismissConflict: (id) => call(() => remote.dismissConflict(id)),
   };
 }
 
 function safeChangeEvent(event: unknown): ChangeEvent | null {
+  return parseOrDrop(parseChangeEvent, event, 'change event');
+}
+
+/** A pushed message (not an answer to a call) that fails its check is dropped, and said so in the console. */
+function parseOrDrop<T>(parse: (x: unknown) => T, message: unknown, what: string): T | null {
   try {
-    return parseChangeEvent(event);
+    return parse(message);
   } catch (error) {
-    console.warn('notes: ignored a malformed change event', error);
+    console.warn(`notes: ignored a malformed ${what}`, error);
     return null;
   }
 }

@@ -1,7 +1,16 @@
 // What the UI accepts from its worker. The worker is another thread: its answers are checked here
 // before the views touch them, so a mismatch between the two sides fails loudly at the boundary.
 import * as v from 'valibot';
-import { workerErrorNames, type ChangeEvent, type Note, type NoteSummary, type OpenResult } from '../worker/api';
+import {
+  workerErrorNames,
+  type ChangeEvent,
+  type ConflictEntry,
+  type Note,
+  type NoteSummary,
+  type OpenResult,
+  type SyncState,
+  type SyncStatus,
+} from '../worker/api';
 
 const Stamps = v.record(v.string(), v.string());
 
@@ -34,8 +43,32 @@ export const ChangeEventSchema = v.object({ entityIds: v.array(v.string()) });
 
 export const WorkerErrorNameSchema = v.picklist(workerErrorNames);
 
+export const SyncStatusSchema = v.object({
+  state: v.picklist(['local-only', 'offline', 'syncing', 'synced', 'error'] satisfies SyncState[]),
+  account: v.nullable(v.object({ userId: v.string(), username: v.string() })),
+  boundUsername: v.nullable(v.string()),
+  sessionExpired: v.boolean(),
+  lastSyncedAt: v.nullable(v.number()),
+  error: v.nullable(v.string()),
+  pendingCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  quarantined: v.array(v.object({ actionId: v.string(), entityId: v.string(), reason: v.string() })),
+  conflictCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+export const ConflictEntrySchema = v.object({
+  id: v.number(),
+  entityId: v.string(),
+  noteTitle: v.string(),
+  field: v.string(),
+  kind: v.picklist(['overwritten', 'deleted']),
+  lostValue: v.string(),
+  createdAt: v.number(),
+});
+
 export const parseOpenResult = (x: unknown): OpenResult => v.parse(OpenResultSchema, x);
 export const parseNoteSummaries = (x: unknown): NoteSummary[] => v.parse(v.array(NoteSummarySchema), x);
 export const parseNote = (x: unknown): Note => v.parse(NoteSchema, x);
 export const parseMaybeNote = (x: unknown): Note | null => v.parse(v.nullable(NoteSchema), x);
 export const parseChangeEvent = (x: unknown): ChangeEvent => v.parse(ChangeEventSchema, x);
+export const parseSyncStatus = (x: unknown): SyncStatus => v.parse(SyncStatusSchema, x);
+export const parseConflicts = (x: unknown): ConflictEntry[] => v.parse(v.array(ConflictEntrySchema), x);
