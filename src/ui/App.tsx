@@ -1,27 +1,45 @@
-import { Match, Show, Switch, onCleanup, onMount, type JSX } from 'solid-js';
+import { Match, Show, Switch, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { AccountDialog } from './AccountDialog';
+import { ConflictsPanel, RefusedChanges } from './Conflicts';
 import { Editor, NoNoteOpen } from './Editor';
 import { NoteList } from './NoteList';
-import { LockedScreen, FailedScreen, OpeningScreen, MemoryBanner, NoticeBanner } from './Notices';
+import { LockedScreen, FailedScreen, OpeningScreen, MemoryBanner, NoticeBanner, SessionEndedBanner } from './Notices';
 import { StatusBar } from './StatusBar';
+import { pendingLine } from './syncText';
 import { UpdatePrompt } from './UpdatePrompt';
 import type { NotesStore } from './store';
 
 export function App(props: { store: NotesStore }): JSX.Element {
   const store = props.store;
+  const sync = store.sync;
+  const [accountOpen, setAccountOpen] = createSignal(false);
 
-  // Whatever is typed is written before the page goes away or to the background.
   onMount(() => {
+    // Whatever is typed is written before the page goes away or to the background.
     const flush = (): void => void store.editor.flush();
+    // Coming back (to the window, the tab, the network) is a good moment to sync; the worker decides.
     const onVisibility = (): void => {
       if (document.visibilityState === 'hidden') flush();
+      else sync.hint('visibility');
     };
+    const onFocus = (): void => sync.hint('focus');
+    const onOnline = (): void => sync.hint('online');
     window.addEventListener('pagehide', flush);
     document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('focus', onFocus);
+    window.addEventListener('online', onOnline);
     onCleanup(() => {
       window.removeEventListener('pagehide', flush);
       document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('focus', onFocus);
+      window.removeEventListener('online', onOnline);
     });
   });
+
+  const sessionEnded = (): boolean => {
+    const s = sync.status();
+    return s !== null && s.sessionExpired && s.account === null;
+  };
 
   return (
     <>
@@ -44,6 +62,9 @@ export function App(props: { store: NotesStore }): JSX.Element {
               <Show when={store.notice()}>
                 {(text) => <NoticeBanner text={text()} onDismiss={store.dismissNotice} />}
               </Show>
+              <Show when={sessionEnded()}>
+                <SessionEndedBanner pending={pendingLine(sync.status()?.pendingCount ?? 0)} onSignIn={() => setAccountOpen(true)} />
+              </Show>
               <div class="panes">
                 <aside class="sidebar">
                   <header class="sidebar-header">
@@ -65,7 +86,9 @@ export function App(props: { store: NotesStore }): JSX.Element {
                     />
                   </div>
                   <NoteList store={store} />
-                  <StatusBar storage={ready().storage} />
+                  <ConflictsPanel sync={sync} />
+                  <RefusedChanges items={sync.status()?.quarantined ?? []} titleOf={store.titleOf} />
+                  <StatusBar sync={sync} storage={ready().storage} onAccount={() => setAccountOpen(true)} />
                 </aside>
                 <main class="editor-pane">
                   <Show when={store.editor.openId()} fallback={<NoNoteOpen hasNotes={store.noteCount() > 0} />}>
@@ -73,6 +96,7 @@ export function App(props: { store: NotesStore }): JSX.Element {
                   </Show>
                 </main>
               </div>
+              <AccountDialog sync={sync} open={accountOpen()} onClose={() => setAccountOpen(false)} />
             </div>
           )}
         </Match>

@@ -32,7 +32,12 @@ export function NoteList(props: { store: NotesStore }): JSX.Element {
                 aria-current={store.editor.openId() === note.id ? 'true' : undefined}
                 onClick={() => void store.select(note.id)}
               >
-                <span class="note-title">{displayTitle(note.title)}</span>
+                <span class="note-title-row">
+                  <span class="note-title">{displayTitle(note.title)}</span>
+                  <Show when={note.pending && store.sync.tracksSync()}>
+                    <span class="pending-mark" role="img" aria-label="Not synced yet" title="Not synced yet" />
+                  </Show>
+                </span>
                 <span class="note-meta">
                   <time dateTime={new Date(note.changedAt).toISOString()}>{formatChangedAt(note.changedAt)}</time>
                   <span class="note-snippet">{note.snippet}</span>

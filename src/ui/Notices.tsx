@@ -59,3 +59,18 @@ export function NoticeBanner(props: { text: string; onDismiss: () => void }): JS
     </div>
   );
 }
+
+/** The server ended the session: nothing is lost, and signing in again picks up where sync stopped. */
+export function SessionEndedBanner(props: { pending: string | null; onSignIn: () => void }): JSX.Element {
+  return (
+    <div class="banner warning session-ended" role="alert">
+      <span>
+        <strong>You were signed out, so syncing is paused.</strong> Your notes{props.pending ? ` and ${props.pending}` : ''} are kept on
+        this device.
+      </span>
+      <button type="button" class="button primary small" onClick={() => props.onSignIn()}>
+        Sign in again
+      </button>
+    </div>
+  );
+}

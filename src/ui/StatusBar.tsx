@@ -1,15 +1,49 @@
-import type { JSX } from 'solid-js';
-import type { StorageKind } from '../worker/api';
+import { Show, type JSX } from 'solid-js';
+import type { StorageKind, SyncState } from '../worker/api';
+import { pendingLine, statusLine } from './syncText';
+import type { SyncModel } from './syncModel';
 
-/** Where the notes are and whether they sync. Until accounts exist, they stay on this device. */
-export function StatusBar(props: { storage: StorageKind }): JSX.Element {
+const dotState: Record<SyncState, string> = {
+  'local-only': 'local',
+  offline: 'offline',
+  syncing: 'syncing',
+  synced: 'synced',
+  error: 'error',
+};
+
+/** Whether the notes sync and how it went, who is signed in, and the way to the account panel. */
+export function StatusBar(props: { sync: SyncModel; storage: StorageKind; onAccount: () => void }): JSX.Element {
+  const status = (): ReturnType<SyncModel['status']> => props.sync.status();
+  const storageText = (): string => (props.storage === 'opfs' ? 'Stored on this device' : 'Not kept after this tab closes');
   return (
     <footer class="status-bar">
-      <div role="status" aria-label="Sync status" class="sync-status" data-state="local">
-        <span class="status-dot" aria-hidden="true" />
-        Local only
+      <div class="status-row">
+        <div
+          role="status"
+          aria-label="Sync status"
+          class="sync-status"
+          data-state={status() ? dotState[status()!.state] : 'unknown'}
+          title={status()?.state === 'error' ? (status()!.error ?? undefined) : undefined}
+        >
+          <span class="status-dot" aria-hidden="true" />
+          <span class="status-text">{status() ? statusLine(status()!) : ''}</span>
+        </div>
+        <button type="button" class="button ghost small account-button" onClick={() => props.onAccount()}>
+          <svg class="account-icon" viewBox="0 0 20 20" aria-hidden="true">
+            <circle cx="10" cy="7" r="3.2" />
+            <path d="M3.8 16.5c.9-3 3.3-4.6 6.2-4.6s5.3 1.6 6.2 4.6" />
+          </svg>
+          Account
+        </button>
       </div>
-      <span class="storage-kind">{props.storage === 'opfs' ? 'Stored on this device' : 'Not kept after this tab closes'}</span>
+      <div class="status-details">
+        <Show when={status()?.account} fallback={<span class="storage-kind">{storageText()}</span>}>
+          {(account) => <span class="signed-in-as">Signed in as {account().username}</span>}
+        </Show>
+        <Show when={pendingLine(status()?.pendingCount ?? 0)}>
+          {(line) => <span class="pending-count">{line()}</span>}
+        </Show>
+      </div>
     </footer>
   );
 }

@@ -6,6 +6,7 @@ import { createStore, reconcile } from 'solid-js/store';
 import type { NoteSummary, StorageKind } from '../worker/api';
 import { describeError } from './messages';
 import { createEditorSession, type EditorSession } from './session';
+import { createSyncModel, type SyncModel } from './syncModel';
 import { toWorkerError, type NotesClient } from './workerClient';
 
 export type Phase =
@@ -22,6 +23,8 @@ export interface NotesStore {
   /** The notes matching the search, most recently changed first. */
   readonly visibleNotes: Accessor<readonly NoteSummary[]>;
   readonly noteCount: Accessor<number>;
+  /** The title of a listed note, or null when there is no such note (deleted). */
+  readonly titleOf: (id: string) => string | null;
   readonly listLoaded: Accessor<boolean>;
   readonly query: Accessor<string>;
   readonly setQuery: (q: string) => void;
@@ -37,6 +40,7 @@ export interface NotesStore {
    */
   readonly switching: Accessor<boolean>;
   readonly editor: EditorSession;
+  readonly sync: SyncModel;
   start(): Promise<void>;
   select(id: string): Promise<void>;
   newNote(): Promise<void>;
@@ -66,6 +70,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
   const [titleFocus, setTitleFocus] = createSignal(0);
   const [switching, setSwitching] = createSignal(false);
   const editor = createEditorSession(client);
+  const sync = createSyncModel(client);
   const visibleNotes = createMemo(() => notes.filter((n) => matchesQuery(n, query())));
 
   // One list read at a time; changes arriving meanwhile cause exactly one more read.
@@ -106,8 +111,13 @@ export function createNotesStore(client: NotesClient): NotesStore {
       await client.subscribe((event) => {
         void refreshList();
         void editor.noteChanged(event.entityIds).catch(() => undefined);
+        sync.changed();
       });
-      await refreshList();
+      await Promise.all([
+        refreshList(),
+        // Without sync the notes still work: a failure here is logged, not a failed start.
+        sync.start().catch((error: unknown) => console.error('notes: sync status is not available', error)),
+      ]);
       setPhase({ kind: 'ready', storage: opened.storage, ...(opened.warning ? { warning: opened.warning } : {}) });
       const first = notes[0];
       if (first && !editor.openId()) await editor.open(first.id);
@@ -193,6 +203,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
     phase,
     visibleNotes,
     noteCount: () => notes.length,
+    titleOf: (id) => notes.find((n) => n.id === id)?.title ?? null,
     listLoaded,
     query,
     setQuery,
@@ -202,6 +213,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
     titleFocus,
     switching,
     editor,
+    sync,
     start,
     select,
     newNote,
