@@ -12,6 +12,57 @@ export interface NoteSummary {
   readonly pending: boolean;
 }
 
+/** A [start, end) range of UTF-16 code units in a string: `s.slice(start, end)` is the match. */
+export interface TextRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * A note matching a search: a list row (NoteSummary) plus where the query matched. Plain text and
+ * ranges, never HTML: the UI wraps each range in <mark> itself. Ranges are sorted, disjoint and
+ * within their string.
+ */
+export interface NoteSearchHit extends NoteSummary {
+  /** Where the query matched `title`. */
+  readonly titleRanges: readonly TextRange[];
+  /**
+   * Where the query matched `snippet`. When the body matched, `snippet` is the part of the body
+   * around the best match ('…' where it was cut, line breaks as spaces); when only the title
+   * matched, it is the list's usual first line and this is empty.
+   */
+  readonly snippetRanges: readonly TextRange[];
+}
+
+export interface SearchOptions {
+  /** Most hits returned, best first: 1..1000, default 200. */
+  readonly limit?: number;
+}
+
+/** A note in the Trash: deleted, not yet removed for good. */
+export interface TrashedNote {
+  readonly id: string;
+  readonly title: string;
+  /** The start of the body, one line. */
+  readonly snippet: string;
+  /** Wall-clock ms of the delete that put it in the Trash. */
+  readonly deletedAt: number;
+}
+
+/** What an import did, note by note (each note of the file counts once). */
+export interface ImportSummary {
+  /** Notes new to this device, created with the file's ids. */
+  readonly created: number;
+  /** Notes that existed with other text: only the fields that differ were written. */
+  readonly updated: number;
+  /** Notes that were in the Trash: brought back (with the file's text). */
+  readonly restored: number;
+  /** Notes already present with the same title and body: nothing written. */
+  readonly unchanged: number;
+  /** Notes removed for good (Trash emptied) on this device or another: those stay removed. */
+  readonly skipped: number;
+}
+
 export interface Note {
   readonly id: string;
   readonly title: string;
@@ -38,8 +89,13 @@ export interface WriteOptions {
 export type StorageKind = 'opfs' | 'memory';
 
 export interface OpenResult {
-  /** 'ready': this worker serves the notes; 'locked': another tab holds the database. */
+  /**
+   * 'ready': the notes are open (in this tab's worker or, through it, in another tab's);
+   * 'locked': no tab holding the database has answered for a while: say so, and call open() again.
+   */
   readonly state: 'ready' | 'locked';
+  /** Whether this tab's worker holds the database (leader) or forwards to the one that does. */
+  readonly role?: 'leader' | 'follower';
   readonly storage: StorageKind;
   /** Why the app fell back to memory, in words for the user. */
   readonly warning?: string;
@@ -114,7 +170,41 @@ export interface NotesApi {
   createNote(fields?: NoteFields, options?: WriteOptions & { readonly id?: string }): Promise<Note>;
   /** Writes only the fields given (the changed ones); one action, one transaction. */
   updateNote(id: string, fields: NoteFields, options?: WriteOptions): Promise<Note>;
+  /** Moves the note to the Trash (a delete action); undo with restoreNote. */
   deleteNote(id: string, options?: WriteOptions): Promise<void>;
+
+  // Search, Trash, export and import (issue 7).
+  /**
+   * Visible notes matching every word of `query` as a prefix (diacritics and case folded), best
+   * first. Any text is accepted (quotes, operators, brackets are plain text); a query without a
+   * letter or digit matches nothing ([]). ValidationError: not a string, or over 1,000 characters.
+   */
+  searchNotes(query: string, options?: SearchOptions): Promise<NoteSearchHit[]>;
+  /** The Trash: deleted notes not yet removed for good, most recently deleted first. */
+  listTrash(): Promise<TrashedNote[]>;
+  /**
+   * Brings a note back from the Trash (a 'restore' action: it wins over every delete it was made
+   * after, on every device). Undo of deleteNote. A note already visible is returned as it is.
+   * NotFoundError when there is no such note or it was removed for good.
+   */
+  restoreNote(id: string, options?: { readonly actionId?: string }): Promise<Note>;
+  /**
+   * Removes a note in the Trash for good (a 'purge' action, synced; it cannot be undone).
+   * NotFoundError when the note is not in the Trash (visible, already removed, or unknown).
+   */
+  purgeNote(id: string, options?: { readonly actionId?: string }): Promise<void>;
+  /** Removes every note in the Trash for good, in one transaction. Returns how many. */
+  emptyTrash(): Promise<{ readonly purged: number }>;
+  /** Every visible note as a JSON export (docs/export-format.md), as the text of the file. */
+  exportJson(): Promise<string>;
+  /** Every visible note as a .zip of Markdown files (one per note, front matter with id and dates). */
+  exportMarkdown(): Promise<Uint8Array>;
+  /**
+   * Imports a JSON export (the text of the file). All or nothing: a file that is not a valid
+   * export rejects with a ValidationError saying what is wrong (e.g. "notes[3].title: must be a
+   * string") and changes nothing. Importing the same file twice creates nothing the second time.
+   */
+  importJson(text: string): Promise<ImportSummary>;
   /** Calls `listener` after every committed change, whoever made it. Returns an unsubscribe id. */
   subscribe(listener: (event: ChangeEvent) => void): Promise<number>;
   unsubscribe(id: number): Promise<void>;

@@ -12,6 +12,7 @@
 //   A field's value and stamp are NULL until some action wrote it.
 // - meta: key/value (client id, clock, sync cursor and epoch).
 // - conflicts (v2): edits this device lost to a concurrent edit or delete, for the user to restore.
+// - notes_fts (v3): the full-text index of notes (search.ts). See v3's comment for the design.
 
 import { inTransaction, int, type Db } from './sql';
 
@@ -85,6 +86,76 @@ export const migrations: readonly Migration[] = [
 
       -- The "pending" badge of each note in the list: a probe per row, so it must be indexed.
       CREATE INDEX actions_pending_by_entity ON actions (collection, entity_id) WHERE status = 'pending';
+    `,
+  },
+  {
+    // Search (issue 7). An external-content FTS5 table over notes (title, body): the index keeps no
+    // second copy of the text (bodies run to 500k characters), and highlight()/snippet() read the
+    // text back from notes by rowid. A contentless table could not give snippets at all.
+    //
+    // External content needs a rowid that never changes, and VACUUM may renumber the implicit rowid
+    // of a table without an INTEGER PRIMARY KEY: so notes is rebuilt with one (`doc`, assigned on
+    // insert and never written by the app; an upsert on `id` keeps it).
+    //
+    // The index mirrors every row of notes, visible or not (visibility is a join filter in the
+    // query): so FTS5's own 'rebuild' and 'integrity-check' (against the content) apply as they are.
+    // Trashed notes are few and purged rows hold no text. Triggers keep it in step: every statement
+    // that writes notes (local writes, pulled batches, re-stamping, purge, a rebuild from the log)
+    // updates the index in the same statement, so in the same transaction, with no path to forget.
+    // The update trigger only re-indexes when the text changed (tombstone-only writes are common).
+    //
+    // Tokenizer unicode61 with remove_diacritics 2: "cafe" finds "Café". Prefix indexes for 1-2
+    // character prefixes make the first keystrokes of a search as fast as the later ones.
+    // The rank is bm25 with the title weighted 10 to the body's 1.
+    version: 3,
+    name: 'full-text search over notes; notes get a stable rowid; trash index',
+    sql: `
+      CREATE TABLE notes_v3 (
+        doc INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT,
+        body TEXT,
+        title_stamp TEXT,
+        body_stamp TEXT,
+        created_stamp TEXT,
+        deleted_stamp TEXT,
+        restored_stamp TEXT,
+        purged_stamp TEXT,
+        changed_stamp TEXT NOT NULL,
+        visible INTEGER NOT NULL CHECK (visible IN (0, 1))
+      );
+      INSERT INTO notes_v3 (id, title, body, title_stamp, body_stamp, created_stamp, deleted_stamp,
+                            restored_stamp, purged_stamp, changed_stamp, visible)
+        SELECT id, title, body, title_stamp, body_stamp, created_stamp, deleted_stamp,
+               restored_stamp, purged_stamp, changed_stamp, visible
+        FROM notes ORDER BY rowid;
+      DROP TABLE notes;
+      ALTER TABLE notes_v3 RENAME TO notes;
+      CREATE INDEX notes_visible_by_change ON notes (changed_stamp) WHERE visible = 1;
+      -- The Trash view: deleted (and maybe restored since, which visible = 0 rules out), not purged.
+      CREATE INDEX notes_in_trash ON notes (deleted_stamp)
+        WHERE visible = 0 AND deleted_stamp IS NOT NULL AND purged_stamp IS NULL;
+
+      CREATE VIRTUAL TABLE notes_fts USING fts5(
+        title, body,
+        content = 'notes', content_rowid = 'doc',
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2'
+      );
+      INSERT INTO notes_fts (notes_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0)');
+      INSERT INTO notes_fts (notes_fts) VALUES ('rebuild');
+
+      CREATE TRIGGER notes_fts_after_insert AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts (rowid, title, body) VALUES (new.doc, new.title, new.body);
+      END;
+      CREATE TRIGGER notes_fts_after_delete AFTER DELETE ON notes BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, title, body) VALUES ('delete', old.doc, old.title, old.body);
+      END;
+      CREATE TRIGGER notes_fts_after_update AFTER UPDATE OF title, body ON notes
+        WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, title, body) VALUES ('delete', old.doc, old.title, old.body);
+        INSERT INTO notes_fts (rowid, title, body) VALUES (new.doc, new.title, new.body);
+      END;
     `,
   },
 ];

@@ -5,10 +5,21 @@
 
 import { isDeleted, type EntityState } from '../sync/merge';
 import { stampClientId } from '../sync/stamp';
-import type { ChangeEvent, Note, NoteFields, NoteSummary, OpenResult, StorageKind, WriteOptions } from './api';
+import type {
+  ChangeEvent,
+  Note,
+  NoteFields,
+  NoteSearchHit,
+  NoteSummary,
+  OpenResult,
+  SearchOptions,
+  StorageKind,
+  WriteOptions,
+} from './api';
 import { ChangeHub } from './changeHub';
 import { DatabaseLockedError, NotFoundError, StorageFullError, storageFailure, ValidationError } from './errors';
 import { getNote, listNotes } from './noteQueries';
+import { searchNotes } from './search';
 import type { Db } from './sql';
 import { Store, type RemoteAction, type RemoteOptions, type RemoteResult, type StoreDeps } from './store';
 import {
@@ -18,6 +29,8 @@ import {
   NoteFieldsSchema,
   NoteIdSchema,
   parseInput,
+  SearchOptionsSchema,
+  SearchQuerySchema,
   SubscriptionIdSchema,
   WriteOptionsSchema,
 } from './validation';
@@ -70,6 +83,12 @@ export class NotesService {
 
   async listNotes(): Promise<NoteSummary[]> {
     return listNotes((await this.store()).db);
+  }
+
+  async searchNotes(query: string, options?: SearchOptions): Promise<NoteSearchHit[]> {
+    const q = parseInput(SearchQuerySchema, query, 'query');
+    const o = parseInput(SearchOptionsSchema, options ?? {}, 'options');
+    return searchNotes((await this.store()).db, q, o);
   }
 
   async getNote(id: string): Promise<Note | null> {

@@ -33,6 +33,18 @@ export const CreateOptionsSchema = v.strictObject({
   id: v.optional(Uuid),
 });
 
+/** Options of a write that takes no fields (restore, purge): only the retry key. */
+export const ActionIdOptionsSchema = v.strictObject({ actionId: v.optional(Uuid) });
+
+export const MAX_QUERY_LENGTH = 1_000;
+export const SearchQuerySchema = v.pipe(
+  v.string('must be a string'),
+  v.maxLength(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`),
+);
+export const SearchOptionsSchema = v.strictObject({
+  limit: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1), v.maxValue(1_000))),
+});
+
 export const SubscriptionIdSchema = v.pipe(v.number(), v.integer(), v.minValue(1));
 
 /** Parses `input` or throws a ValidationError naming the argument and what is wrong with it. */

@@ -1,12 +1,21 @@
 // The NotesApi handed to Comlink (api.ts): only its methods, bound, so nothing internal leaks to
-// the page. Notes, conflicts and sync live in their own services; this joins them.
+// the page. Notes, conflicts, sync, trash and export/import live in their own services; this
+// joins them.
 
 import type { NotesApi } from './api';
 import type { ConflictService } from './conflictService';
+import { ExportImportService } from './exportImportService';
 import type { NotesService } from './notesService';
 import type { SyncService } from './syncService';
+import { TrashService } from './trash';
 
-export function notesApiOf(notes: NotesService, sync: SyncService, conflicts: ConflictService): NotesApi {
+export function notesApiOf(
+  notes: NotesService,
+  sync: SyncService,
+  conflicts: ConflictService,
+  trash: TrashService = new TrashService(notes),
+  files: ExportImportService = new ExportImportService(notes),
+): NotesApi {
   return {
     open: async () => {
       const r = await notes.open();
@@ -19,6 +28,14 @@ export function notesApiOf(notes: NotesService, sync: SyncService, conflicts: Co
     createNote: (fields, options) => notes.createNote(fields, options),
     updateNote: (id, fields, options) => notes.updateNote(id, fields, options),
     deleteNote: (id, options) => notes.deleteNote(id, options),
+    searchNotes: (query, options) => notes.searchNotes(query, options),
+    listTrash: () => trash.list(),
+    restoreNote: (id, options) => trash.restore(id, options),
+    purgeNote: (id, options) => trash.purge(id, options),
+    emptyTrash: () => trash.empty(),
+    exportJson: () => files.exportJson(),
+    exportMarkdown: () => files.exportMarkdown(),
+    importJson: (text) => files.importJson(text),
     subscribe: (listener) => notes.subscribe(listener),
     unsubscribe: async (id) => {
       await notes.unsubscribe(id);
