@@ -1,6 +1,6 @@
 import { Show, type JSX } from 'solid-js';
 import type { StorageKind, SyncState } from '../worker/api';
-import { pendingLine, statusLine } from './syncText';
+import { pendingLine, statusParts } from './syncText';
 import type { SyncModel } from './syncModel';
 
 const dotState: Record<SyncState, string> = {
@@ -23,10 +23,19 @@ export function StatusBar(props: { sync: SyncModel; storage: StorageKind; onAcco
           aria-label="Sync status"
           class="sync-status"
           data-state={status() ? dotState[status()!.state] : 'unknown'}
-          title={status()?.state === 'error' ? (status()!.error ?? undefined) : undefined}
         >
           <span class="status-dot" aria-hidden="true" />
-          <span class="status-text">{status() ? statusLine(status()!) : ''}</span>
+          <Show when={status()}>
+            {(s) => {
+              const parts = (): ReturnType<typeof statusParts> => statusParts(s());
+              return (
+                <span class="status-text">
+                  <span class="status-word">{parts().word}</span>
+                  <Show when={parts().detail}>{(detail) => <span class="status-detail"> {detail()}</span>}</Show>
+                </span>
+              );
+            }}
+          </Show>
         </div>
         <button type="button" class="button ghost small account-button" onClick={() => props.onAccount()}>
           <svg class="account-icon" viewBox="0 0 20 20" aria-hidden="true">

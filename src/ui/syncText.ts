@@ -16,17 +16,26 @@ export function formatSyncedAt(ms: number, now: Date = new Date()): string {
  * (the UI contract), then what a person needs next to it: the time of the last sync, or the reason.
  */
 export function statusLine(status: Pick<SyncStatus, 'state' | 'lastSyncedAt' | 'error'>, now: Date = new Date()): string {
+  const { word, detail } = statusParts(status, now);
+  return detail === null ? word : `${word} ${detail}`;
+}
+
+/** The status line in two parts, so the view can set the word apart from a long reason. */
+export function statusParts(
+  status: Pick<SyncStatus, 'state' | 'lastSyncedAt' | 'error'>,
+  now: Date = new Date(),
+): { readonly word: string; readonly detail: string | null } {
   switch (status.state) {
     case 'local-only':
-      return 'Local only';
+      return { word: 'Local only', detail: null };
     case 'offline':
-      return 'Offline';
+      return { word: 'Offline', detail: null };
     case 'syncing':
-      return 'Syncing…';
+      return { word: 'Syncing…', detail: null };
     case 'synced':
-      return status.lastSyncedAt === null ? 'Synced' : `Synced ${formatSyncedAt(status.lastSyncedAt, now)}`;
+      return { word: 'Synced', detail: status.lastSyncedAt === null ? null : formatSyncedAt(status.lastSyncedAt, now) };
     case 'error':
-      return `Error: ${status.error?.trim() || 'sync failed. Retrying.'}`;
+      return { word: 'Error:', detail: status.error?.trim() || 'sync failed. Retrying.' };
   }
 }
 

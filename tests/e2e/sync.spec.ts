@@ -236,3 +236,34 @@ test('when the server ends the session, the app says so, keeps the notes and the
   await expectSynced(a.page);
   await expect(listItem(b.page, 'Written as the session ended')).toContainText('must not be lost');
 });
+
+test('a change the server refuses is set aside with its reason, and the changes after it still sync', async ({ browser, pageProblems }, testInfo) => {
+  const username = uniqueUsername(testInfo, 'refused');
+  const a = await openDevice(browser, testInfo, pageProblems);
+  const b = await openDevice(browser, testInfo, pageProblems);
+  devices.push(a, b);
+  await signIn(a.page, 'Create account', username);
+  await signIn(b.page, 'Sign in', username);
+
+  // The server refuses the one action that sets this title (as it would an invalid action).
+  const refusedTitle = 'Refused by the server';
+  await a.context.route('**/api/sync/push', async (route) => {
+    const body = route.request().postDataJSON() as { actions: { id: string; payload: Record<string, unknown> }[] };
+    const bad = body.actions.find((action) => action.payload.title === refusedTitle);
+    if (!bad) return route.continue();
+    return route.fulfill({
+      status: 400,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'invalid_action', message: 'payload.title: not allowed here', actionId: bad.id } }),
+    });
+  });
+  await createNote(a.page, refusedTitle, 'this edit will not sync');
+  await createNote(a.page, 'Accepted after it', 'not blocked by the refused one');
+
+  const refused = a.page.getByRole('region', { name: 'Changes not accepted' });
+  await expect(refused).toContainText(refusedTitle);
+  await expect(refused).toContainText('payload.title: not allowed here');
+  await expect(listItem(b.page, 'Accepted after it')).toContainText('not blocked by the refused one');
+  await expectSynced(a.page);
+  await expect(listItem(b.page, refusedTitle)).toHaveCount(0);
+});
