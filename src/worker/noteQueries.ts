@@ -3,6 +3,7 @@
 
 import { stampMs } from '../sync/stamp';
 import type { Note, NoteSummary } from './api';
+import type { NoteForExport } from './exportFormat';
 import { int, text, textOrNull, type Db, type Row } from './sql';
 
 const SNIPPET_SOURCE_CHARS = 400;
@@ -59,4 +60,20 @@ export function getNote(db: Db, id: string): Note | null {
     [id],
   );
   return r ? rowToNote(r) : null;
+}
+
+/** Every visible note in full, oldest first, for export. */
+export function notesForExport(db: Db): NoteForExport[] {
+  return db
+    .selectObjects(
+      `SELECT id, title, body, created_stamp, changed_stamp FROM notes WHERE visible = 1
+       ORDER BY created_stamp, id`,
+    )
+    .map((r) => ({
+      id: text(r, 'id'),
+      title: textOrNull(r, 'title') ?? '',
+      body: textOrNull(r, 'body') ?? '',
+      createdAt: stampMs(text(r, 'created_stamp')),
+      updatedAt: stampMs(text(r, 'changed_stamp')),
+    }));
 }
