@@ -9,6 +9,11 @@
 //   update, earlier or later or concurrent; only an explicit restore with a greater stamp than the
 //   delete brings it back. Purge (emptying the trash) is final: it drops the fields and ignores every
 //   later write.
+// - The restore rule, in DESIGN.md section 3's terms: restore is its own action type, not an update
+//   ("updates never resurrect"). It un-deletes when its stamp is greater than the greatest delete's
+//   stamp; a delete stamped after it (made by a device that saw the restore) deletes again. Both are
+//   max-registers, so the outcome depends only on the greatest delete and the greatest restore,
+//   never on the order they arrive in. A restore may carry fields, written like an update's.
 // - An update that arrives before its create is kept (stamps recorded) but the entity stays invisible
 //   until the create arrives. A second create of the same entity merges like an update.
 //

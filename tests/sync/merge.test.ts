@@ -50,6 +50,18 @@ describe('merge rules', () => {
     expect(isVisible(fold([create, act(A, 'restore', 1), del]).state!)).toBe(false);
   });
 
+  it('delete and restore: the greater stamp decides, whatever the arrival order', () => {
+    const create = act(A, 'create', 1, { title: 't' });
+    const del = act(B, 'delete', 2);
+    const restoreAfter = act(A, 'restore', 3);
+    const restoreBefore = act(A, 'restore', 1);
+    const deleteAgain = act(B, 'delete', 4);
+    const orders = <T,>(xs: T[]): T[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => orders([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest])));
+    for (const order of orders([create, del, restoreAfter])) expect(isVisible(fold(order).state!)).toBe(true);
+    for (const order of orders([create, del, restoreBefore])) expect(isVisible(fold(order).state!)).toBe(false);
+    for (const order of orders([create, del, restoreAfter, deleteAgain])) expect(isVisible(fold(order).state!)).toBe(false);
+  });
+
   it('purge drops the text and ignores later writes', () => {
     const s = fold([act(A, 'create', 1, { title: 't', body: 'secret' }), act(A, 'delete', 2), act(A, 'purge', 3), act(B, 'update', 9, { body: 'late' })]).state!;
     expect(s.fields).toEqual({});
