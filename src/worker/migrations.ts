@@ -132,7 +132,7 @@ export const migrations: readonly Migration[] = [
       DROP TABLE notes;
       ALTER TABLE notes_v3 RENAME TO notes;
       CREATE INDEX notes_visible_by_change ON notes (changed_stamp) WHERE visible = 1;
-      -- The Trash view: deleted (and maybe restored since, which visible = 0 rules out), not purged.
+      -- The Trash view (trash.ts): the rows that may be in the Trash; its query checks the rest.
       CREATE INDEX notes_in_trash ON notes (deleted_stamp)
         WHERE visible = 0 AND deleted_stamp IS NOT NULL AND purged_stamp IS NULL;
 
