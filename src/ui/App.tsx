@@ -23,16 +23,19 @@ export function App(props: { store: NotesStore }): JSX.Element {
       else sync.hint('visibility');
     };
     const onFocus = (): void => sync.hint('focus');
-    const onOnline = (): void => sync.hint('online');
+    const onOnline = (): void => sync.setBrowserOnline(true);
+    const onOffline = (): void => sync.setBrowserOnline(false);
     window.addEventListener('pagehide', flush);
     document.addEventListener('visibilitychange', onVisibility);
     window.addEventListener('focus', onFocus);
     window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
     onCleanup(() => {
       window.removeEventListener('pagehide', flush);
       document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener('focus', onFocus);
       window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
     });
   });
 

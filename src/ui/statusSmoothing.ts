@@ -52,3 +52,12 @@ export function createStatusSmoother(deps: StatusSmootherDeps): StatusSmoother {
     dispose: stopTimer,
   };
 }
+
+/**
+ * The status as shown when the browser itself says it is offline: a device that syncs is Offline at
+ * once, before the worker has failed a request (and whether or not the worker hears the event).
+ */
+export function withBrowserOnline(status: SyncStatus | null, browserOnline: boolean): SyncStatus | null {
+  if (status === null || browserOnline || status.state === 'local-only') return status;
+  return { ...status, state: 'offline', error: null };
+}

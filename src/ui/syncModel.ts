@@ -1,11 +1,11 @@
 // Accounts, sync status and conflicts as signals, for the views. The worker decides when to sync;
 // this module shows what it says (status smoothed, see statusSmoothing.ts), relays the page's hints
 // (focus, visibility, online) and runs the account and conflict actions, keeping their errors in words.
-import { batch, createSignal, type Accessor } from 'solid-js';
+import { batch, createMemo, createSignal, type Accessor } from 'solid-js';
 import { uuidv7 } from 'uuidv7';
 import type { ConflictEntry, SyncNowReason, SyncStatus } from '../worker/api';
 import { describeError } from './messages';
-import { createStatusSmoother } from './statusSmoothing';
+import { createStatusSmoother, withBrowserOnline } from './statusSmoothing';
 import { toWorkerError, type NotesClient } from './workerClient';
 
 export type AccountAction = 'signIn' | 'register' | 'signOut';
@@ -33,6 +33,8 @@ export interface SyncModel {
   dismiss(id: number): Promise<void>;
   /** Tells the worker the page came back (focus, visible, online): a good moment to sync. */
   hint(reason: SyncNowReason): void;
+  /** The browser's online/offline events, as the page hears them. */
+  setBrowserOnline(online: boolean): void;
   dispose(): void;
 }
 
@@ -44,13 +46,15 @@ function describeAccountError(error: unknown): string {
 }
 
 export function createSyncModel(client: NotesClient): SyncModel {
-  const [status, setStatus] = createSignal<SyncStatus | null>(null);
+  const [shown, setShown] = createSignal<SyncStatus | null>(null);
+  const [browserOnline, setBrowserOnline] = createSignal(typeof navigator === 'undefined' || navigator.onLine);
+  const status = createMemo(() => withBrowserOnline(shown(), browserOnline()));
   const [conflicts, setConflicts] = createSignal<readonly ConflictEntry[]>([]);
   const [busy, setBusy] = createSignal<AccountAction | null>(null);
   const [accountError, setAccountError] = createSignal<string | null>(null);
   const [conflictError, setConflictError] = createSignal<string | null>(null);
   const smoother = createStatusSmoother({
-    show: setStatus,
+    show: setShown,
     schedule: (run, ms) => {
       const timer = setTimeout(run, ms);
       return () => clearTimeout(timer);
@@ -152,6 +156,10 @@ export function createSyncModel(client: NotesClient): SyncModel {
     restore: (id) => conflictAction(() => client.restoreConflict(id, { actionId: uuidv7() })),
     dismiss: (id) => conflictAction(() => client.dismissConflict(id)),
     hint: (reason) => void client.syncNow(reason).catch(() => undefined),
+    setBrowserOnline: (online) => {
+      setBrowserOnline(online);
+      if (online) void client.syncNow('online').catch(() => undefined);
+    },
     dispose: () => {
       smoother.dispose();
       unsubscribe?.();

@@ -94,6 +94,9 @@ test('both devices offline edit different notes, the same note, and a note the o
 
   await a.context.setOffline(true);
   await b.context.setOffline(true);
+  // Said at once, before anything has failed to upload.
+  await expect(ui(a.page).syncStatus).toContainText('Offline');
+  await expect(ui(b.page).syncStatus).toContainText('Offline');
 
   // Different notes.
   await createNote(a.page, 'Only on A', 'written offline on A');

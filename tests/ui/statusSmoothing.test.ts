@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncState, SyncStatus } from '../../src/worker/api';
-import { createStatusSmoother } from '../../src/ui/statusSmoothing';
+import { createStatusSmoother, withBrowserOnline } from '../../src/ui/statusSmoothing';
 
 function status(state: SyncState, over: Partial<SyncStatus> = {}): SyncStatus {
   return {
@@ -91,5 +91,15 @@ describe('the status line does not flicker', () => {
     smoother.push(status('error'));
     clock.advance(1_000);
     expect(words()).toEqual(['synced', 'synced', 'error']);
+  });
+});
+
+describe('when the browser says it is offline', () => {
+  it('a device that syncs shows Offline at once, with its counts; a local-only one stays Local only', () => {
+    expect(withBrowserOnline(status('synced', { pendingCount: 2 }), false)).toMatchObject({ state: 'offline', pendingCount: 2 });
+    expect(withBrowserOnline(status('error'), false)).toMatchObject({ state: 'offline', error: null });
+    expect(withBrowserOnline(status('local-only', { account: null }), false)?.state).toBe('local-only');
+    expect(withBrowserOnline(status('synced'), true)?.state).toBe('synced');
+    expect(withBrowserOnline(null, false)).toBeNull();
   });
 });
