@@ -1,5 +1,7 @@
-// The dedicated module worker: owns SQLite and serves the NotesApi (api.ts) to its page over
-// Comlink, and syncs the database with the same-origin server. The page creates it with
+// The dedicated module worker of one tab. It serves the NotesApi (api.ts) to its page over Comlink,
+// whichever role it has among the tabs (tabNode.ts): the leader holds the owner lock, opens SQLite on
+// OPFS and syncs with the same-origin server; a follower forwards every call to the leader. The page
+// creates it with
 //   new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module' })
 // and wraps it with Comlink.wrap<NotesApi>(worker).
 
@@ -7,33 +9,61 @@ import * as Comlink from 'comlink';
 import { uuidv7 } from 'uuidv7';
 import { authClient } from './authClient';
 import { ConflictService } from './conflictService';
+import type { LeaderServices } from './leader';
 import { NotesService } from './notesService';
 import { openBrowserDatabase } from './openDatabase';
+import { platformLocks } from './ownership';
 import { storageNearlyFull } from './storageQuota';
 import { SyncService } from './syncService';
+import { TAB_CHANNEL, TabChannel } from './tabChannel';
+import { TabNode } from './tabNode';
 import { notesApiOf } from './workerApi';
 
-const notes = new NotesService({
-  openDatabase: openBrowserDatabase,
+const timers = {
+  set: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clear: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** Made only in the worker that owns the database: the notes, sync and conflicts over it. */
+async function openLeader(): Promise<LeaderServices> {
+  const notes = new NotesService({
+    openDatabase: () => openBrowserDatabase(),
+    now: () => Date.now(),
+    newId: uuidv7,
+    storageNearlyFull,
+  });
+  const origin = self.location.origin;
+  const fetchFromWorker = (input: string, init?: RequestInit) => self.fetch(input, init);
+  const sync = new SyncService(notes, {
+    baseUrl: origin,
+    fetch: fetchFromWorker,
+    auth: authClient({ baseUrl: origin, fetch: fetchFromWorker }),
+    timers,
+    random: Math.random,
+    ...(typeof EventSource === 'undefined' ? {} : { openEvents: (url: string) => new EventSource(url) }),
+    onlineEvents: (listener) => {
+      self.addEventListener('online', () => listener(true));
+      self.addEventListener('offline', () => listener(false));
+    },
+  });
+  const api = notesApiOf(notes, sync, new ConflictService(notes));
+  // Opens the database and starts syncing (only the owner syncs).
+  const opened = await api.open();
+  return {
+    api,
+    opened,
+    onChange: (listener) => void notes.changes.subscribe(listener),
+    onStatus: (listener) => void sync.statuses.subscribe(listener),
+  };
+}
+
+const node = new TabNode({
+  id: uuidv7(),
+  channel: new TabChannel(new BroadcastChannel(TAB_CHANNEL)),
+  locks: platformLocks(),
+  openLeader,
+  timers,
   now: () => Date.now(),
-  newId: uuidv7,
-  storageNearlyFull,
 });
-
-const origin = self.location.origin;
-const fetchFromWorker = (input: string, init?: RequestInit) => self.fetch(input, init);
-
-const sync = new SyncService(notes, {
-  baseUrl: origin,
-  fetch: fetchFromWorker,
-  auth: authClient({ baseUrl: origin, fetch: fetchFromWorker }),
-  timers: { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
-  random: Math.random,
-  ...(typeof EventSource === 'undefined' ? {} : { openEvents: (url: string) => new EventSource(url) }),
-  onlineEvents: (listener) => {
-    self.addEventListener('online', () => listener(true));
-    self.addEventListener('offline', () => listener(false));
-  },
-});
-
-Comlink.expose(notesApiOf(notes, sync, new ConflictService(notes)));
+node.start();
+Comlink.expose(node.api);
