@@ -9,16 +9,18 @@ export function OpeningScreen(): JSX.Element {
   );
 }
 
+/** No tab holding the notes answers (e.g. a tab of an older version of the app is still open). */
 export function LockedScreen(): JSX.Element {
   return (
     <div class="screen">
-      <div class="screen-card" role="alert">
-        <h1 class="screen-title">Your notes are open in another tab</h1>
+      <div class="screen-card" role="alert" aria-busy="true">
+        <h1 class="screen-title">Waiting for another tab to release the notes…</h1>
         <p>
-          Notes can be edited in one tab at a time for now. Close the other tab, or switch to it and keep writing there.
+          Another tab or window of this app holds your notes and is not answering. This page opens them as soon as it lets
+          go. If it does not, close the app's other tabs, or reload this one.
         </p>
         <button type="button" class="button primary" onClick={() => location.reload()}>
-          Try again
+          Reload
         </button>
       </div>
     </div>

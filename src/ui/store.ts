@@ -103,10 +103,11 @@ export function createNotesStore(client: NotesClient): NotesStore {
 
   async function start(): Promise<void> {
     try {
-      const opened = await client.open();
-      if (opened.state === 'locked') {
+      let opened = await client.open();
+      // No tab holding the notes has answered for a while: say so, and keep asking.
+      while (opened.state === 'locked') {
         setPhase({ kind: 'locked' });
-        return;
+        opened = await client.open();
       }
       await client.subscribe((event) => {
         void refreshList();

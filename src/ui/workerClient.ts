@@ -1,7 +1,9 @@
-// The page's one connection to its notes worker: Comlink over a module worker, every answer checked
-// (workerSchemas.ts), every failure turned into a WorkerError the views can switch on.
+// The page's one connection to its notes worker: Comlink over a module worker (kept across the
+// page's lifecycle by workerLink.ts), every answer checked (workerSchemas.ts), every failure turned
+// into a WorkerError the views can switch on.
 import * as Comlink from 'comlink';
 import * as v from 'valibot';
+import { uuidv7 } from 'uuidv7';
 import type {
   ChangeEvent,
   ConflictEntry,
@@ -25,6 +27,7 @@ import {
   parseSyncStatus,
   WorkerErrorNameSchema,
 } from './workerSchemas';
+import { linkWorker, type Connection, type Remote } from './workerLink';
 
 /** Why a call failed: a name the worker documents, or the worker itself is gone or answered nonsense. */
 export type WorkerErrorKind = WorkerErrorName | 'WorkerFailed' | 'BadAnswer' | 'Unknown';
@@ -85,10 +88,10 @@ async function guarded<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Starts the worker. A worker whose script fails to load never answers, so every call also races
+ * Starts one worker. A worker whose script fails to load never answers, so every call also races
  * the worker's own error event: the page shows an error instead of waiting forever.
  */
-export function connectWorker(): NotesClient {
+function startWorker(): Connection {
   const worker = new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module', name: 'notes' });
   const remote = Comlink.wrap<NotesApi>(worker);
   const crashed = new Promise<never>((_, reject) => {
@@ -97,46 +100,98 @@ export function connectWorker(): NotesClient {
     });
   });
   crashed.catch(() => undefined);
-  const call = <T>(run: () => Promise<T>): Promise<T> => guarded(() => Promise.race([run(), crashed]));
+  return { remote, crashed, end: () => worker.terminate() };
+}
+
+/**
+ * The page's notes client. Its worker may be the tab that holds the database or forward to it
+ * (src/worker/tabNode.ts); calls look the same either way. Each write gets its action id (and a new
+ * note its id) here, before the first attempt, so a call re-sent after a handoff or a worker
+ * restart (workerLink.ts) is applied once.
+ */
+export function connectWorker(): NotesClient {
+  const link = linkWorker(startWorker, { window, document });
+  const call = <T>(run: (remote: Remote) => Promise<T>): Promise<T> => guarded(() => link.call(run));
+  // Notes this page has been shown: after a worker restart it re-reads them (changes made while it
+  // was frozen were announced to nobody here).
+  const seen = new Set<string>();
+  const saw = <T extends { readonly id: string } | null>(note: T): T => {
+    if (note) seen.add(note.id);
+    return note;
+  };
+  const changeListeners = new Set<(event: ChangeEvent) => void>();
+  link.onRestart(() => {
+    const event: ChangeEvent = { entityIds: [...seen] };
+    for (const listener of changeListeners) listener(event);
+  });
+  const withActionId = <O extends { readonly actionId?: string }>(options: O | undefined): O & { readonly actionId: string } =>
+    ({ ...options, actionId: options?.actionId ?? uuidv7() }) as O & { readonly actionId: string };
 
   return {
-    open: () => call(async () => parseOpenResult(await remote.open())),
-    listNotes: () => call(async () => parseNoteSummaries(await remote.listNotes())),
-    getNote: (id) => call(async () => parseMaybeNote(await remote.getNote(id))),
-    createNote: (fields, options) => call(async () => parseNote(await remote.createNote(fields, options))),
-    updateNote: (id, fields, options) => call(async () => parseNote(await remote.updateNote(id, fields, options))),
-    deleteNote: (id, options) => call(() => remote.deleteNote(id, options)),
+    open: () => call(async (r) => parseOpenResult(await r.open())),
+    listNotes: () =>
+      call(async (r) => {
+        const notes = parseNoteSummaries(await r.listNotes());
+        for (const n of notes) seen.add(n.id);
+        return notes;
+      }),
+    getNote: (id) => call(async (r) => saw(parseMaybeNote(await r.getNote(id)))),
+    createNote: (fields, options) => {
+      const o = { ...withActionId(options), id: options?.id ?? uuidv7() };
+      return call(async (r) => saw(parseNote(await r.createNote(fields, o))));
+    },
+    updateNote: (id, fields, options) => {
+      const o = withActionId(options);
+      return call(async (r) => saw(parseNote(await r.updateNote(id, fields, o))));
+    },
+    deleteNote: (id, options) => {
+      const o = withActionId(options);
+      return call((r) => r.deleteNote(id, o));
+    },
     subscribe: (listener) =>
-      call(async () => {
+      guarded(async () => {
         const checked = (event: unknown): void => {
           const parsed = safeChangeEvent(event);
           if (parsed) listener(parsed);
         };
-        const id = await remote.subscribe(Comlink.proxy(checked));
-        return () => {
-          void remote.unsubscribe(id).catch(() => undefined);
-        };
+        changeListeners.add(listener);
+        try {
+          const detach = await link.keep(async (r) => {
+            const id = await r.subscribe(Comlink.proxy(checked));
+            return () => void r.unsubscribe(id).catch(() => undefined);
+          });
+          return () => {
+            changeListeners.delete(listener);
+            detach();
+          };
+        } catch (error) {
+          changeListeners.delete(listener);
+          throw error;
+        }
       }),
 
-    register: (username, password) => call(async () => parseSyncStatus(await remote.register(username, password))),
-    signIn: (username, password) => call(async () => parseSyncStatus(await remote.signIn(username, password))),
-    signOut: () => call(async () => parseSyncStatus(await remote.signOut())),
-    getSyncStatus: () => call(async () => parseSyncStatus(await remote.getSyncStatus())),
-    syncNow: (reason) => call(() => remote.syncNow(reason)),
+    register: (username, password) => call(async (r) => parseSyncStatus(await r.register(username, password))),
+    signIn: (username, password) => call(async (r) => parseSyncStatus(await r.signIn(username, password))),
+    signOut: () => call(async (r) => parseSyncStatus(await r.signOut())),
+    getSyncStatus: () => call(async (r) => parseSyncStatus(await r.getSyncStatus())),
+    syncNow: (reason) => call((r) => r.syncNow(reason)),
     subscribeStatus: (listener) =>
-      call(async () => {
-        const checked = (status: unknown): void => {
-          const parsed = parseOrDrop(parseSyncStatus, status, 'status');
-          if (parsed) listener(parsed);
-        };
-        const id = await remote.subscribeStatus(Comlink.proxy(checked));
-        return () => {
-          void remote.unsubscribe(id).catch(() => undefined);
-        };
-      }),
-    listConflicts: () => call(async () => parseConflicts(await remote.listConflicts())),
-    restoreConflict: (id, options) => call(() => remote.restoreConflict(id, options)),
-    dismissConflict: (id) => call(() => remote.dismissConflict(id)),
+      guarded(() =>
+        link.keep(async (r) => {
+          const checked = (status: unknown): void => {
+            const parsed = parseOrDrop(parseSyncStatus, status, 'status');
+            if (parsed) listener(parsed);
+          };
+          const id = await r.subscribeStatus(Comlink.proxy(checked));
+          return () => void r.unsubscribe(id).catch(() => undefined);
+        }),
+      ),
+    listConflicts: () => call(async (r) => parseConflicts(await r.listConflicts())),
+    restoreConflict: (id, options) => {
+      const o = withActionId(options);
+      return call((r) => r.restoreConflict(id, o));
+    },
+    dismissConflict: (id) => call((r) => r.dismissConflict(id)),
   };
 }
 
