@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const E2E_PORT = 4321;
+/** E2E_PORT moves the suite (and the private copies, on the ports above it) when 4321 is taken. */
+export const E2E_PORT = Number(process.env.E2E_PORT) || 4321;
 export const E2E_HOST = '127.0.0.1';
 
 export interface AppServer {

@@ -2,11 +2,12 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { createNote, listItem, openApp, ui, waitForServiceWorker } from './helpers';
+import { E2E_PORT } from './appServer';
 import { serveCopyOfDist, type ServedCopy } from './servedCopy';
 
 let app: ServedCopy;
 test.beforeAll(async () => {
-  app = await serveCopyOfDist(4322);
+  app = await serveCopyOfDist(E2E_PORT + 1);
 });
 test.afterAll(async () => {
   await app?.close();
