@@ -44,7 +44,7 @@ export interface TabNodeDeps {
   readonly askAgainMs?: number;
 }
 
-export const WAIT_FOR_LEADER_MS = 8_000;
+export const WAIT_FOR_LEADER_MS = 6_000;
 export const ASK_AGAIN_MS = 2_000;
 /** How long open() waits without saying 'locked' while this worker itself is opening the database. */
 export const OWNER_OPENING_MS = 30_000;
