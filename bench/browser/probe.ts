@@ -1,0 +1,178 @@
+// Injected into every page of the real app before its scripts run (Playwright addInitScript), so the
+// bench can time the app from inside the page, as a user would see it:
+// - it keeps a handle on the app's notes worker and speaks the public NotesApi to it over Comlink
+//   (a second Comlink client on the same worker: replies are matched by message id);
+// - it watches the DOM with MutationObservers: when the "Notes" list first shows an item, and when
+//   a given title appears in it.
+// Times are performance.now() of the page (navigation start is 0), or absolute (timeOrigin + now)
+// where two pages are compared.
+
+import * as Comlink from 'comlink';
+import type { NotesApi, SyncStatus } from '../../src/worker/api';
+
+export interface WriteLoopOptions {
+  readonly warmup: number;
+  readonly reps: number;
+  readonly bodyChars: number;
+}
+
+export interface WriteLoopSamples {
+  /** createNote from the page, through Comlink, to the committed write and back. */
+  readonly roundTripMs: number[];
+  /** createNote from the page until the "Notes" list in the DOM shows the new title. */
+  readonly visibleMs: number[];
+}
+
+export interface Probe {
+  /** performance.now() when the "Notes" list first had an item; null until then. */
+  firstListRender: number | null;
+  firstListItems: number;
+  writeLoop(o: WriteLoopOptions): Promise<WriteLoopSamples>;
+  /** Starts watching the list for `title` (call before the write on the other device). */
+  watch(title: string): void;
+  /** Absolute time at which a watched title was listed. */
+  seen(title: string): Promise<number>;
+  /** Creates a note; resolves to the absolute time of the call. */
+  createNoteAt(title: string): Promise<number>;
+  /** Signs in and waits for the first complete sync; ms from the call, and the notes then listed. */
+  signInAndSync(username: string, password: string): Promise<{ ms: number; notes: number }>;
+  listCount(): Promise<number>;
+}
+
+declare global {
+  interface Window {
+    __notesBench?: Probe;
+  }
+}
+
+const LIST = 'ul[aria-label="Notes"]';
+const TIMEOUT_MS = 60_000;
+
+const notesWorkers: Worker[] = [];
+const NativeWorker = window.Worker;
+window.Worker = class RecordingWorker extends NativeWorker {
+  constructor(url: string | URL, options?: WorkerOptions) {
+    super(url, options);
+    if (options?.name === 'notes') notesWorkers.push(this);
+  }
+};
+
+// Held for the page's life: a collected Comlink proxy releases the worker's endpoint.
+let remote: Comlink.Remote<NotesApi> | undefined;
+function api(): Comlink.Remote<NotesApi> {
+  const worker = notesWorkers[0];
+  if (!worker) throw new Error('the app has not started its notes worker');
+  remote ??= Comlink.wrap<NotesApi>(worker);
+  return remote;
+}
+
+function mentions(records: readonly MutationRecord[], title: string): boolean {
+  for (const r of records) {
+    if (r.type === 'characterData' && r.target.textContent?.includes(title)) return true;
+    for (const n of r.addedNodes) if (n.textContent?.includes(title)) return true;
+  }
+  return false;
+}
+
+/** Resolves with performance.now() when the list shows `title`. */
+function whenListed(title: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const list = document.querySelector(LIST);
+    if (!list) return reject(new Error('the Notes list is not on the page'));
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`"${title}" was not listed within ${TIMEOUT_MS} ms`));
+    }, TIMEOUT_MS);
+    const observer = new MutationObserver((records) => {
+      if (!mentions(records, title)) return;
+      const at = performance.now();
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(at);
+    });
+    observer.observe(list, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const watched = new Map<string, Promise<number>>();
+
+const probe: Probe = {
+  firstListRender: null,
+  firstListItems: 0,
+
+  async writeLoop(o) {
+    const a = api();
+    const roundTripMs: number[] = [];
+    const visibleMs: number[] = [];
+    const body = 'lorem ipsum dolor sit amet '.repeat(Math.ceil(o.bodyChars / 27)).slice(0, o.bodyChars);
+    for (let i = 0; i < o.warmup + o.reps; i++) {
+      const title = `bench ${i} ${Math.random().toString(36).slice(2, 10)}`;
+      const visible = whenListed(title);
+      const t0 = performance.now();
+      await a.createNote({ title, body });
+      const t1 = performance.now();
+      const t2 = await visible;
+      if (i >= o.warmup) {
+        roundTripMs.push(t1 - t0);
+        visibleMs.push(t2 - t0);
+      }
+      // Let the list's own refresh finish before the next write.
+      await settle(5);
+    }
+    return { roundTripMs, visibleMs };
+  },
+
+  watch(title) {
+    const p = whenListed(title).then((t) => performance.timeOrigin + t);
+    p.catch(() => undefined);
+    watched.set(title, p);
+  },
+
+  seen(title) {
+    const p = watched.get(title);
+    if (!p) return Promise.reject(new Error(`not watching "${title}"`));
+    watched.delete(title);
+    return p;
+  },
+
+  async createNoteAt(title) {
+    const at = performance.timeOrigin + performance.now();
+    await api().createNote({ title, body: 'propagation probe' });
+    return at;
+  },
+
+  async signInAndSync(username, password) {
+    const a = api();
+    let settleSync: (v: number | Error) => void = () => {};
+    const synced = new Promise<number | Error>((r) => (settleSync = r));
+    const onStatus = (s: SyncStatus): void => {
+      if (!s.account) return;
+      if (s.state === 'synced' && s.pendingCount === 0) settleSync(performance.now());
+      else if (s.state === 'error') settleSync(new Error(`sync failed: ${s.error ?? 'unknown'}`));
+    };
+    const id = await a.subscribeStatus(Comlink.proxy(onStatus));
+    const t0 = performance.now();
+    await a.signIn(username, password);
+    const timeout = settle(10 * TIMEOUT_MS).then(() => new Error('no complete sync within 10 minutes'));
+    const end = await Promise.race([synced, timeout]);
+    await a.unsubscribe(id);
+    if (end instanceof Error) throw end;
+    return { ms: end - t0, notes: (await a.listNotes()).length };
+  },
+
+  async listCount() {
+    return (await api().listNotes()).length;
+  },
+};
+window.__notesBench = probe;
+
+// The first render of the list with items: cold start and reload end here.
+const firstRender = new MutationObserver(() => {
+  const list = document.querySelector(LIST);
+  if (!list?.firstElementChild) return;
+  probe.firstListRender = performance.now();
+  probe.firstListItems = list.childElementCount;
+  firstRender.disconnect();
+});
+firstRender.observe(document, { childList: true, subtree: true });

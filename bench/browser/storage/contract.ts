@@ -1,0 +1,66 @@
+// What the storage bench worker answers, shared by the worker, its page and the Node driver.
+
+export interface Environment {
+  readonly crossOriginIsolated: boolean;
+  /** Smallest step of performance.now() seen in the worker, in microseconds. */
+  readonly timerResolutionUs: number;
+  readonly sqliteVersion: string;
+}
+
+export interface WriteOptions {
+  readonly warmup: number;
+  readonly reps: number;
+  readonly bodyChars: number;
+}
+
+export interface WriteSamples {
+  /** Store.applyLocal of a new note: one action appended and merged, one transaction. */
+  readonly writeMs: number[];
+  /** One autocommit INSERT of the same bytes (the action as JSON), prepared once. */
+  readonly bareMs: number[];
+  readonly bytesPerRow: number;
+}
+
+export interface ReadOptions {
+  readonly notes: number;
+  readonly pointReads: number;
+  readonly listReps: number;
+}
+
+export interface ReadSamples {
+  readonly pointReadMs: number[];
+  readonly listMs: number[];
+  readonly listed: number;
+}
+
+export interface MergeOptions {
+  readonly history: number;
+  readonly batch: number;
+  readonly oursReps: number;
+  readonly seedReps: number;
+}
+
+export interface MergeSamples {
+  readonly history: number;
+  readonly batch: number;
+  readonly oursMs: number[];
+  readonly seedMs: number[];
+  /** Both algorithms left the same materialized rows (a check of the bench, not a figure). */
+  readonly agree: boolean;
+  readonly notes: number;
+}
+
+export interface StorageBench {
+  environment(): Promise<Environment>;
+  writes(o: WriteOptions): Promise<WriteSamples>;
+  reads(o: ReadOptions): Promise<ReadSamples>;
+  merge(o: MergeOptions): Promise<MergeSamples>;
+  /** Fills the app's own database (its pool and file) with notes, as if synced in. Run on the app's origin. */
+  seedApp(notes: number): Promise<{ notes: number }>;
+}
+
+declare global {
+  interface Window {
+    storageBench?: StorageBench;
+  }
+}

@@ -1,0 +1,218 @@
+// The storage bench worker: times the app's own storage code inside a worker, on the same VFS
+// (opfs-sahpool) and connection settings as the app (Store.open applies the app's pragmas and
+// migrations). Writes go through Store.applyLocal/applyRemote and reads through the NotesService
+// that backs the public NotesApi; the bare INSERT beside them is the limit of the stack.
+
+import * as Comlink from 'comlink';
+import { uuidv7 } from 'uuidv7';
+import type { Action } from '../../../src/sync/action';
+import { formatHlc } from '../../../src/sync/hlc';
+import { NotesService } from '../../../src/worker/notesService';
+import { DB_FILE, loadSqlite, POOL_CAPACITY, POOL_DIRECTORY } from '../../../src/worker/openDatabase';
+import type { Db } from '../../../src/worker/sql';
+import { Store } from '../../../src/worker/store';
+import { ActionStream, text } from '../../lib/synthetic';
+import type { MergeOptions, MergeSamples, ReadOptions, StorageBench, WriteOptions } from './contract';
+import { notesDigest, seedReconcile } from './seedDesign';
+
+type Pool = Awaited<ReturnType<Awaited<ReturnType<typeof loadSqlite>>['installOpfsSAHPoolVfs']>>;
+
+const deps = { now: () => Date.now(), newId: uuidv7 };
+let benchPool: Promise<Pool> | undefined;
+
+/** The bench's own pool, apart from the app's, emptied when the worker starts. */
+function pool(): Promise<Pool> {
+  benchPool ??= loadSqlite().then((sqlite3) =>
+    sqlite3.installOpfsSAHPoolVfs({ name: 'bench-sahpool', directory: '/bench-pool', initialCapacity: 12, clearOnInit: true }),
+  );
+  return benchPool;
+}
+
+async function freshDb(file: string): Promise<Db> {
+  const p = await pool();
+  p.unlink(file);
+  return new p.OpfsSAHPoolDb(file);
+}
+
+function serviceOver(db: Db): NotesService {
+  return new NotesService({ ...deps, openDatabase: async () => ({ state: 'ready', db, storage: 'opfs' }) });
+}
+
+/** Pulled pages of `size` actions, as applyRemote receives them. */
+function applyInPages(store: Store, actions: readonly Action[], size = 1_000): void {
+  for (let i = 0; i < actions.length; i += size) store.applyRemote(actions.slice(i, i + size));
+}
+
+function timerResolutionUs(): number {
+  let best = Infinity;
+  for (let i = 0; i < 200; i++) {
+    const a = performance.now();
+    let b = performance.now();
+    while (b === a) b = performance.now();
+    best = Math.min(best, b - a);
+  }
+  return Math.round(best * 1000 * 10) / 10;
+}
+
+const bench: StorageBench = {
+  async environment() {
+    const sqlite3 = await loadSqlite();
+    return { crossOriginIsolated: self.crossOriginIsolated, timerResolutionUs: timerResolutionUs(), sqliteVersion: sqlite3.version.libVersion };
+  },
+
+  async writes(o: WriteOptions) {
+    const db = await freshDb('/writes.sqlite3');
+    const store = await serviceOver(db).store();
+    db.exec('CREATE TABLE bench_bare (id TEXT PRIMARY KEY, data TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO bench_bare (id, data) VALUES (?, ?)');
+    const rnd = Math.random;
+    const writeMs: number[] = [];
+    const bareMs: number[] = [];
+    let bytes = 0;
+    try {
+      for (let i = 0; i < o.warmup + o.reps; i++) {
+        const entityId = uuidv7();
+        const payload = { title: `Note ${i}`, body: text(o.bodyChars, rnd) };
+        // The bare row holds the bytes of the action the write appends (same fields, same lengths).
+        const hlc = formatHlc({ ms: Date.now(), counter: 0, node: store.clientId });
+        const data = JSON.stringify({ id: uuidv7(), collection: 'notes', entityId, type: 'create', payload, hlc, clientId: store.clientId });
+        const rowId = uuidv7();
+        bytes = data.length;
+        let write = 0;
+        let bare = 0;
+        const timeWrite = (): void => {
+          const t0 = performance.now();
+          store.applyLocal({ collection: 'notes', entityId, type: 'create', payload });
+          write = performance.now() - t0;
+        };
+        const timeBare = (): void => {
+          const t0 = performance.now();
+          insert.bind([rowId, data]).stepReset();
+          bare = performance.now() - t0;
+        };
+        // Alternate the order so neither figure always runs on a warmer cache.
+        if (i % 2 === 0) {
+          timeWrite();
+          timeBare();
+        } else {
+          timeBare();
+          timeWrite();
+        }
+        if (i >= o.warmup) {
+          writeMs.push(write);
+          bareMs.push(bare);
+        }
+      }
+    } finally {
+      insert.finalize();
+      db.close();
+    }
+    return { writeMs, bareMs, bytesPerRow: bytes };
+  },
+
+  async reads(o: ReadOptions) {
+    const db = await freshDb('/reads.sqlite3');
+    const service = serviceOver(db);
+    const store = await service.store();
+    const stream = new ActionStream({ clients: 3, createShare: 1, total: o.notes, seed: 7 });
+    const actions = stream.next(o.notes);
+    applyInPages(store, actions);
+    const ids = actions.map((a) => a.entityId);
+    const pointReadMs: number[] = [];
+    const listMs: number[] = [];
+    let listed = 0;
+    try {
+      for (let i = 0; i < o.pointReads + 50; i++) {
+        const id = ids[Math.floor(Math.random() * ids.length)]!;
+        const t0 = performance.now();
+        const note = await service.getNote(id);
+        const dt = performance.now() - t0;
+        if (!note) throw new Error(`point read found no note ${id}`);
+        if (i >= 50) pointReadMs.push(dt);
+      }
+      for (let i = 0; i < o.listReps + 2; i++) {
+        const t0 = performance.now();
+        const list = await service.listNotes();
+        const dt = performance.now() - t0;
+        listed = list.length;
+        if (i >= 2) listMs.push(dt);
+      }
+    } finally {
+      db.close();
+    }
+    return { pointReadMs, listMs, listed };
+  },
+
+  async merge(o: MergeOptions): Promise<MergeSamples> {
+    const p = await pool();
+    const historyFile = `/history-${o.history}.sqlite3`;
+    const workFile = '/merge-work.sqlite3';
+    // The history: other devices' notes, created and then edited (a few deleted), already merged.
+    const stream = new ActionStream({ clients: 4, createShare: 0.2, deleteShare: 0.01, total: o.history + o.batch, seed: o.history });
+    const built = await freshDb(historyFile);
+    const notes = (() => {
+      try {
+        applyInPages(Store.open(built, deps), stream.next(o.history));
+        return stream.liveNotes;
+      } finally {
+        built.close();
+      }
+    })();
+    const image = p.exportFile(historyFile);
+    p.unlink(historyFile);
+    // The pulled batch: new notes and edits of existing ones, from the same devices.
+    const batch = stream.next(o.batch);
+
+    const run = async (apply: (store: Store) => void): Promise<{ ms: number; digest: string }> => {
+      p.unlink(workFile);
+      await p.importDb(workFile, image);
+      const db = new p.OpfsSAHPoolDb(workFile);
+      try {
+        const store = Store.open(db, deps);
+        const t0 = performance.now();
+        apply(store);
+        const ms = performance.now() - t0;
+        return { ms, digest: notesDigest(db) };
+      } finally {
+        db.close();
+      }
+    };
+    const ours = (store: Store): void => void store.applyRemote(batch);
+    const seed = (store: Store): void => seedReconcile(store.db, batch);
+
+    await run(ours); // warm-up
+    const oursMs: number[] = [];
+    const seedMs: number[] = [];
+    let oursDigest = '';
+    let seedDigest = '';
+    for (let i = 0; i < o.oursReps; i++) {
+      const r = await run(ours);
+      oursMs.push(r.ms);
+      oursDigest = r.digest;
+    }
+    for (let i = 0; i < o.seedReps; i++) {
+      const r = await run(seed);
+      seedMs.push(r.ms);
+      seedDigest = r.digest;
+    }
+    p.unlink(workFile);
+    return { history: o.history, batch: o.batch, oursMs, seedMs, agree: oursDigest === seedDigest, notes };
+  },
+
+  async seedApp(notes: number) {
+    const sqlite3 = await loadSqlite();
+    const appPool = await sqlite3.installOpfsSAHPoolVfs({ directory: POOL_DIRECTORY, initialCapacity: POOL_CAPACITY });
+    const db = new appPool.OpfsSAHPoolDb(DB_FILE);
+    try {
+      const stream = new ActionStream({ clients: 2, createShare: 1, total: notes, seed: 11 });
+      applyInPages(Store.open(db, deps), stream.next(notes));
+    } finally {
+      db.close();
+      // Let go of the pool's files, so the app's worker can open them next.
+      appPool.pauseVfs();
+    }
+    return { notes };
+  },
+};
+
+Comlink.expose(bench);

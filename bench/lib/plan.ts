@@ -1,0 +1,41 @@
+// Sizes and repetitions: the full run (figures for the README) and --quick (a smoke test of every
+// code path with tiny sizes, run by npm test so the harness cannot rot).
+
+export interface Plan {
+  readonly quick: boolean;
+  readonly writes: { warmup: number; reps: number; bodyChars: number };
+  readonly reads: { notes: number; pointReads: number; listReps: number };
+  readonly merge: { histories: number[]; batch: number; oursReps: number; seedReps: number };
+  readonly ui: { warmup: number; reps: number; bodyChars: number };
+  readonly coldStart: { notes: number; reps: number; visibleReps: number };
+  readonly initialSync: { actions: number };
+  readonly propagation: { warmup: number; reps: number };
+  readonly push: { clients: number; warmupMs: number; measureMs: number };
+  readonly peers: { warmup: number; reps: number; bodyChars: number } | null;
+}
+
+export const fullPlan: Plan = {
+  quick: false,
+  writes: { warmup: 100, reps: 1_000, bodyChars: 300 },
+  reads: { notes: 10_000, pointReads: 1_000, listReps: 20 },
+  merge: { histories: [1_000, 10_000, 100_000], batch: 1_000, oursReps: 7, seedReps: 3 },
+  ui: { warmup: 20, reps: 200, bodyChars: 300 },
+  coldStart: { notes: 10_000, reps: 7, visibleReps: 20 },
+  initialSync: { actions: 100_000 },
+  propagation: { warmup: 3, reps: 30 },
+  push: { clients: 16, warmupMs: 1_000, measureMs: 5_000 },
+  peers: { warmup: 20, reps: 200, bodyChars: 300 },
+};
+
+export const quickPlan: Plan = {
+  quick: true,
+  writes: { warmup: 5, reps: 30, bodyChars: 300 },
+  reads: { notes: 300, pointReads: 30, listReps: 3 },
+  merge: { histories: [200, 1_000], batch: 100, oursReps: 2, seedReps: 1 },
+  ui: { warmup: 2, reps: 10, bodyChars: 300 },
+  coldStart: { notes: 200, reps: 2, visibleReps: 3 },
+  initialSync: { actions: 1_000 },
+  propagation: { warmup: 1, reps: 3 },
+  push: { clients: 16, warmupMs: 200, measureMs: 500 },
+  peers: null,
+};

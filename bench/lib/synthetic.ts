@@ -1,0 +1,98 @@
+// Synthetic histories: what other devices wrote, as the actions a pull would bring. Runs in Node
+// (seeding the server) and in the bench worker (seeding the store), so it is pure apart from ids.
+//
+// Shape: a note is created with a title and a body, then edited one field at a time; a few notes
+// are deleted. Stamps are strictly increasing wall-clock milliseconds in the past, so the server's
+// "clock ahead" check never fires and every stamp is distinct.
+
+import { uuidv7 } from 'uuidv7';
+import type { Action } from '../../src/sync/action';
+import { formatHlc } from '../../src/sync/hlc';
+
+export interface StreamOptions {
+  /** Devices writing (each a clientId). */
+  readonly clients: number;
+  /** Share of actions that create a new note (the rest edit or delete existing ones). */
+  readonly createShare: number;
+  /** Share of actions that delete an existing note. */
+  readonly deleteShare?: number;
+  /** Characters of each note body. */
+  readonly bodyChars?: number;
+  /** Stamp of the first action; later ones are 1 ms apart. Defaults to `total` ms before now. */
+  readonly startMs?: number;
+  /** How many actions the stream will make in all (to place its stamps in the past). */
+  readonly total: number;
+  /** Deterministic choices for a given seed. */
+  readonly seed?: number;
+  /** Use these client ids instead of making new ones. */
+  readonly clientIds?: readonly string[];
+}
+
+const WORDS = 'local first notes sync merge clock offline stamp field entity space cursor batch page worker'.split(' ');
+
+/** Small deterministic PRNG (mulberry32): the same seed gives the same history shape. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function text(chars: number, rnd: () => number): string {
+  let s = '';
+  while (s.length < chars) s += WORDS[Math.floor(rnd() * WORDS.length)]! + ' ';
+  return s.slice(0, chars);
+}
+
+export class ActionStream {
+  readonly clientIds: readonly string[];
+  private readonly rnd: () => number;
+  private readonly live: string[] = [];
+  private made = 0;
+  private readonly startMs: number;
+
+  constructor(private readonly o: StreamOptions) {
+    this.rnd = random(o.seed ?? 1);
+    this.clientIds = o.clientIds ?? Array.from({ length: o.clients }, () => uuidv7());
+    this.startMs = o.startMs ?? Date.now() - o.total - 60_000;
+  }
+
+  /** Notes created so far and not deleted. */
+  get liveNotes(): number {
+    return this.live.length;
+  }
+
+  next(count: number): Action[] {
+    const out: Action[] = [];
+    for (let i = 0; i < count; i++) out.push(this.one());
+    return out;
+  }
+
+  private one(): Action {
+    const k = this.made++;
+    const clientId = this.clientIds[k % this.clientIds.length]!;
+    const hlc = formatHlc({ ms: this.startMs + k, counter: 0, node: clientId });
+    const r = this.rnd();
+    const bodyChars = this.o.bodyChars ?? 300;
+    if (this.live.length === 0 || r < this.o.createShare) {
+      const entityId = uuidv7();
+      this.live.push(entityId);
+      const payload = { title: `Note ${k} ${text(24, this.rnd)}`, body: text(bodyChars, this.rnd) };
+      return { id: uuidv7(), collection: 'notes', entityId, type: 'create', payload, hlc, clientId };
+    }
+    const at = Math.floor(this.rnd() * this.live.length);
+    const entityId = this.live[at]!;
+    if (r < this.o.createShare + (this.o.deleteShare ?? 0)) {
+      this.live[at] = this.live[this.live.length - 1]!;
+      this.live.pop();
+      return { id: uuidv7(), collection: 'notes', entityId, type: 'delete', payload: {}, hlc, clientId };
+    }
+    const payload: Record<string, string> =
+      this.rnd() < 0.3 ? { title: `Edited ${k} ${text(16, this.rnd)}` } : { body: text(bodyChars, this.rnd) };
+    return { id: uuidv7(), collection: 'notes', entityId, type: 'update', payload, hlc, clientId };
+  }
+}

@@ -1,0 +1,114 @@
+// `npm run bench`: measures the app against the limit of its own stack, the seed design and peer
+// stacks, and writes bench/results/latest.{json,md}. `npm run bench -- --quick` runs every code path
+// with tiny sizes and no peers (part of npm test), writes bench/results/quick.*, and exits non-zero
+// if any part of the harness broke. `--only=storage,app,coldstart,sync,push,peers` runs a subset.
+//
+// Each section fills its keys of the results; a section that fails leaves them null and says why
+// under `unavailable` (in --quick, any failure fails the run).
+
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildApp, buildPeersPage, buildProbe, buildStoragePage } from './lib/build';
+import { chromiumVersion } from './lib/chromium';
+import { fullPlan, quickPlan } from './lib/plan';
+import { PEERS, RESULTS, ROOT } from './lib/paths';
+import { emptyResults, markdown, writeResults, type Results } from './lib/results';
+import { runAppLocal, runColdStart } from './sections/app';
+import { ensurePeersInstalled, peerRatios, runPeers } from './sections/peers';
+import { runPush } from './sections/push';
+import { runStorage } from './sections/storage';
+import { runSync } from './sections/sync';
+
+const SECTIONS = ['storage', 'app', 'coldstart', 'sync', 'push', 'peers'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section> } {
+  const quick = argv.includes('--quick');
+  const onlyArg = argv.find((a) => a.startsWith('--only='));
+  const only = new Set<Section>(
+    onlyArg ? (onlyArg.slice('--only='.length).split(',') as Section[]) : SECTIONS.filter((s) => !(quick && s === 'peers')),
+  );
+  for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s} (known: ${SECTIONS.join(', ')})`);
+  const unknown = argv.filter((a) => a !== '--quick' && !a.startsWith('--only='));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}`);
+  return { quick, only };
+}
+
+function packageVersion(dir: string, name: string): string | undefined {
+  const file = path.join(dir, 'node_modules', name, 'package.json');
+  if (!fs.existsSync(file)) return undefined;
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { quick, only } = parseArgs(argv);
+  const plan = quick ? quickPlan : fullPlan;
+  const started = performance.now();
+  const r: Results = emptyResults(quick ? 'quick' : 'full', `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`);
+  r.machine = { cpus: os.cpus().length, loadAverageStart: os.loadavg(), loadAverageEnd: [], platform: `${os.platform()} ${os.release()}`, node: process.version };
+  r.browser.version = chromiumVersion() ?? '';
+  for (const name of ['@sqlite.org/sqlite-wasm', 'solid-js', 'comlink', 'vite', '@playwright/test', 'better-sqlite3', 'postgres', 'hono']) {
+    const v = packageVersion(ROOT, name);
+    if (v) r.packages[name] = v;
+  }
+  const log = (s: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}`);
+  const failures: string[] = [];
+  const section = async (name: Section, keys: string[], run: () => Promise<void>): Promise<void> => {
+    if (!only.has(name)) return;
+    log(`== ${name}`);
+    try {
+      await run();
+    } catch (e) {
+      const why = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+      failures.push(`${name}: ${why}`);
+      console.error(`[bench] ${name} failed:`, e);
+      for (const k of keys) r.unavailable[k] ??= `the ${name} section failed: ${why}`;
+    }
+  };
+
+  log(`building (${quick ? 'quick' : 'full'} run)`);
+  const needs = (...s: Section[]) => s.some((x) => only.has(x));
+  await Promise.all([
+    buildProbe(),
+    needs('storage', 'coldstart') ? buildStoragePage() : undefined,
+    needs('app', 'coldstart', 'sync') ? buildApp() : undefined,
+  ]);
+
+  await section('storage', ['writeP50Ms', 'bareInsertP50Ms', 'pointReadP50Ms', 'list10kMs', 'merge'], () => runStorage(plan, r, log));
+  await section('app', ['uiRoundTripP50Ms', 'writeToVisibleP50Ms'], () => runAppLocal(plan, r, log));
+  await section('coldstart', ['coldStart10kMs', 'offlineReloadMs', 'writeToVisible10kP50Ms'], () => runColdStart(plan, r, log));
+  await section('sync', ['initialSync100kActionsPerSec', 'propagationP50Ms'], () => runSync(plan, r, log));
+  await section('push', ['serverPushesPerSec'], () => runPush(plan, r, log));
+  if (only.has('peers') && plan.peers) {
+    await section('peers', ['peers'], async () => {
+      await ensurePeersInstalled(log);
+      for (const name of ['@evolu/web', '@evolu/common', '@powersync/web', '@powersync/common']) {
+        const v = packageVersion(PEERS, name);
+        if (v) r.packages[name] = v;
+      }
+      await buildPeersPage();
+      await runPeers(plan, r, log);
+    });
+  }
+
+  peerRatios(r);
+  r.machine.loadAverageEnd = os.loadavg();
+  r.durationSec = Math.round((performance.now() - started) / 1000);
+  const out = writeResults(RESULTS, quick ? 'quick' : 'latest', r);
+  console.log('\n' + markdown(r));
+  log(`wrote ${path.relative(ROOT, out.json)} and ${path.relative(ROOT, out.md)}`);
+  if (failures.length > 0) {
+    console.error(`[bench] ${failures.length} section(s) failed:\n  ${failures.join('\n  ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error('[bench] the harness failed:', e);
+    process.exit(1);
+  },
+);
