@@ -158,7 +158,7 @@ export function createSyncModel(client: NotesClient): SyncModel {
     hint: (reason) => void client.syncNow(reason).catch(() => undefined),
     setBrowserOnline: (online) => {
       setBrowserOnline(online);
-      if (online) void client.syncNow('online').catch(() => undefined);
+      void client.syncNow(online ? 'online' : 'offline').catch(() => undefined);
     },
     dispose: () => {
       smoother.dispose();

@@ -161,7 +161,8 @@ export interface ConflictEntry {
   readonly createdAt: number;
 }
 
-export type SyncNowReason = 'focus' | 'visibility' | 'online' | 'manual';
+/** 'offline' tells the worker at once (it may not hear the browser's offline event itself). */
+export type SyncNowReason = 'focus' | 'visibility' | 'online' | 'offline' | 'manual';
 
 export interface NotesApi {
   open(): Promise<OpenResult>;

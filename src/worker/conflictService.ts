@@ -80,8 +80,11 @@ export class ConflictService {
   async dismiss(id: number): Promise<void> {
     const conflictId = parseInput(ConflictIdSchema, id, 'id');
     const store = await this.notes.store();
-    if (!findConflict(store.db, conflictId)) throw new NotFoundError('There is no such conflict.');
+    const c = findConflict(store.db, conflictId);
+    if (!c) throw new NotFoundError('There is no such conflict.');
     resolveConflict(store.db, conflictId);
+    // Other tabs re-list their Conflicts, and the status's conflict count follows.
+    this.notes.localWriteDone([c.entityId], false);
   }
 }
 

@@ -65,7 +65,7 @@ const COLLECTION = 'notes';
 
 export class NotesService {
   readonly changes = new ChangeHub();
-  private readonly localWriteListeners = new Set<() => void>();
+  private readonly localWriteListeners = new Set<(upload: boolean) => void>();
   private opening: Promise<Opened> | undefined;
 
   constructor(private readonly env: ServiceEnv) {}
@@ -173,16 +173,17 @@ export class NotesService {
     return r;
   }
 
-  /** Calls `listener` after every committed local write (the sync engine uploads soon after). */
-  onLocalWrite(listener: () => void): () => void {
+  /** Calls `listener` after every committed local change; `upload` is false when no action was written
+   *  (e.g. a dismissed conflict), so sync only refreshes its status. */
+  onLocalWrite(listener: (upload: boolean) => void): () => void {
     this.localWriteListeners.add(listener);
     return () => this.localWriteListeners.delete(listener);
   }
 
   /** After a committed local write: tell the pages what changed, and sync that something is pending. */
-  localWriteDone(entityIds: readonly string[]): void {
+  localWriteDone(entityIds: readonly string[], upload = true): void {
     this.changes.publish(entityIds);
-    for (const l of this.localWriteListeners) l();
+    for (const l of this.localWriteListeners) l(upload);
   }
 
   private opened(): Promise<Opened> {

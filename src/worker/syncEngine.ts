@@ -103,6 +103,11 @@ export class SyncEngine {
     this.publish();
   }
 
+  /** Re-read what the status shows from the database (after a change that uploads nothing). */
+  refreshStatus(): void {
+    this.publish();
+  }
+
   /** The browser's online/offline events. */
   setOnline(online: boolean): void {
     if (!this.running) return;

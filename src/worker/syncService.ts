@@ -19,7 +19,7 @@ export interface SyncServiceEnv extends SyncEngineEnv {
   readonly onlineEvents?: (listener: (online: boolean) => void) => void;
 }
 
-const SyncNowReasonSchema = v.picklist(['focus', 'visibility', 'online', 'manual'] satisfies SyncNowReason[]);
+const SyncNowReasonSchema = v.picklist(['focus', 'visibility', 'online', 'offline', 'manual'] satisfies SyncNowReason[]);
 
 export class SyncService {
   readonly statuses: Subscribers<SyncStatus>;
@@ -73,7 +73,7 @@ export class SyncService {
   async syncNow(reason: SyncNowReason): Promise<void> {
     const r = parseInput(SyncNowReasonSchema, reason, 'reason');
     const engine = await this.engine();
-    if (r === 'online') engine.setOnline(true);
+    if (r === 'online' || r === 'offline') engine.setOnline(r === 'online');
     else engine.trigger(r === 'manual' ? 'manual' : 'focus');
   }
 
@@ -119,7 +119,7 @@ export class SyncService {
   private async make(): Promise<SyncEngine> {
     const store = await this.notes.store();
     const engine = new SyncEngine(store, { changed: (ids) => this.notes.changes.publish(ids), status: (s) => this.statuses.emit(s) }, this.env);
-    this.notes.onLocalWrite(() => engine.localWrite());
+    this.notes.onLocalWrite((upload) => (upload ? engine.localWrite() : engine.refreshStatus()));
     this.env.onlineEvents?.((online) => engine.setOnline(online));
     engine.start();
     return engine;

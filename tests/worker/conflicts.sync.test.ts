@@ -83,7 +83,11 @@ describe('conflicts', () => {
     await a.cycle();
     const [c] = await a.conflicts.list();
     const pending = a.store.pendingActions(10).length;
+    const events: (readonly string[])[] = [];
+    await a.notes.subscribe((e) => events.push(e.entityIds));
     await a.conflicts.dismiss(c!.id);
+    // Every tab re-lists its Conflicts on a change event: dismissing must announce one.
+    expect(events).toEqual([[id]]);
     await a.conflicts.dismiss(c!.id);
     expect(await a.conflicts.list()).toEqual([]);
     expect(a.store.pendingActions(10)).toHaveLength(pending);

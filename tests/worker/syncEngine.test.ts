@@ -156,6 +156,12 @@ describe('sync status and accounts', () => {
     expect(d.statuses.at(-1)?.state).toBe('offline');
     d.goOnline(true);
     expect(await d.settle()).toMatchObject({ state: 'synced' });
+
+    // The page hears the browser go offline even when the worker does not: its hint is enough.
+    await d.sync.syncNow('offline');
+    expect(d.statuses.at(-1)?.state).toBe('offline');
+    await d.sync.syncNow('online');
+    expect(await d.settle()).toMatchObject({ state: 'synced' });
   });
 
   it('a failing server: error with the reason, retried with backoff until it works', async () => {
