@@ -21,6 +21,8 @@ export interface WriteLoopSamples {
   readonly roundTripMs: number[];
   /** createNote from the page until the "Notes" list in the DOM shows the new title. */
   readonly visibleMs: number[];
+  /** getNote of that note from the page, through Comlink and back: the call path without a write. */
+  readonly readRoundTripMs: number[];
 }
 
 export interface Probe {
@@ -57,12 +59,17 @@ window.Worker = class RecordingWorker extends NativeWorker {
   }
 };
 
-// Held for the page's life: a collected Comlink proxy releases the worker's endpoint.
-let remote: Comlink.Remote<NotesApi> | undefined;
+// Held while their worker lives: a collected Comlink proxy releases the worker's endpoint. The page
+// may end its worker and start another (freeze, bfcache): the newest one is the one that answers.
+const remotes = new Map<Worker, Comlink.Remote<NotesApi>>();
 function api(): Comlink.Remote<NotesApi> {
-  const worker = notesWorkers[0];
+  const worker = notesWorkers[notesWorkers.length - 1];
   if (!worker) throw new Error('the app has not started its notes worker');
-  remote ??= Comlink.wrap<NotesApi>(worker);
+  let remote = remotes.get(worker);
+  if (!remote) {
+    remote = Comlink.wrap<NotesApi>(worker);
+    remotes.set(worker, remote);
+  }
   return remote;
 }
 
@@ -105,22 +112,28 @@ const probe: Probe = {
     const a = api();
     const roundTripMs: number[] = [];
     const visibleMs: number[] = [];
+    const readRoundTripMs: number[] = [];
     const body = 'lorem ipsum dolor sit amet '.repeat(Math.ceil(o.bodyChars / 27)).slice(0, o.bodyChars);
     for (let i = 0; i < o.warmup + o.reps; i++) {
       const title = `bench ${i} ${Math.random().toString(36).slice(2, 10)}`;
       const visible = whenListed(title);
       const t0 = performance.now();
-      await a.createNote({ title, body });
+      const note = await a.createNote({ title, body });
       const t1 = performance.now();
       const t2 = await visible;
+      // Let the list's own refresh finish before the next call.
+      await settle(5);
+      const t3 = performance.now();
+      await a.getNote(note.id);
+      const t4 = performance.now();
       if (i >= o.warmup) {
         roundTripMs.push(t1 - t0);
         visibleMs.push(t2 - t0);
+        readRoundTripMs.push(t4 - t3);
       }
-      // Let the list's own refresh finish before the next write.
       await settle(5);
     }
-    return { roundTripMs, visibleMs };
+    return { roundTripMs, visibleMs, readRoundTripMs };
   },
 
   watch(title) {

@@ -47,6 +47,8 @@ export interface Results {
   writeToBareRatio: number | null;
   uiRoundTripP50Ms: number | null;
   uiRoundTripP95Ms: number | null;
+  /** getNote from the page and back: the call path alone, beside the write's round trip. */
+  uiReadRoundTripP50Ms: number | null;
   writeToVisibleP50Ms: number | null;
   writeToVisibleP95Ms: number | null;
   /** The same, on the device holding 10,000 notes (the list the UI re-reads is 10k long). */
@@ -86,6 +88,7 @@ export function emptyResults(mode: 'full' | 'quick', command: string): Results {
     writeToBareRatio: null,
     uiRoundTripP50Ms: null,
     uiRoundTripP95Ms: null,
+    uiReadRoundTripP50Ms: null,
     writeToVisibleP50Ms: null,
     writeToVisibleP95Ms: null,
     writeToVisible10kP50Ms: null,
@@ -118,6 +121,7 @@ export function markdown(r: Results): string {
   row('Durable write p50 (applyLocal, one transaction)', ms(r.writeP50Ms), `bare INSERT ${ms(r.bareInsertP50Ms)}`, x(r.writeToBareRatio), '<= 0.5 ms, <= 1.5x bare');
   row('Durable write p99', ms(r.writeP99Ms), `bare INSERT ${ms(r.bareInsertP99Ms)}`, x(ratio(r.writeP99Ms, r.bareInsertP99Ms)), '');
   row('UI round trip p50 / p95 (page -> Comlink -> commit -> page)', `${ms(r.uiRoundTripP50Ms)} / ${ms(r.uiRoundTripP95Ms)}`, '', '', '<= 2 ms');
+  row('Read round trip p50 (getNote: page -> Comlink -> page)', ms(r.uiReadRoundTripP50Ms), '', '', '');
   row('Write to visible p50 / p95 (call -> list in the DOM)', `${ms(r.writeToVisibleP50Ms)} / ${ms(r.writeToVisibleP95Ms)}`, '', '', '<= 3 ms');
   for (const [name, p] of Object.entries(r.peers)) {
     if (p.error) {
