@@ -1,7 +1,8 @@
 // `npm run bench`: measures the app against the limit of its own stack, the seed design and peer
 // stacks, and writes bench/results/latest.{json,md}. `npm run bench -- --quick` runs every code path
 // with tiny sizes and no peers (part of npm test), writes bench/results/quick.*, and exits non-zero
-// if any part of the harness broke. `--only=storage,app,coldstart,sync,push,peers` runs a subset.
+// if any part of the harness broke. `--only=storage,app,coldstart,sync,push,peers` runs a subset
+// and writes bench/results/partial.* (latest.* always holds a complete run).
 //
 // Each section fills its keys of the results; a section that fails leaves them null and says why
 // under `unavailable` (in --quick, any failure fails the run).
@@ -23,7 +24,7 @@ import { runSync } from './sections/sync';
 const SECTIONS = ['storage', 'app', 'coldstart', 'sync', 'push', 'peers'] as const;
 type Section = (typeof SECTIONS)[number];
 
-function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section> } {
+function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section>; partial: boolean } {
   const quick = argv.includes('--quick');
   const onlyArg = argv.find((a) => a.startsWith('--only='));
   const only = new Set<Section>(
@@ -32,7 +33,7 @@ function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section
   for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s} (known: ${SECTIONS.join(', ')})`);
   const unknown = argv.filter((a) => a !== '--quick' && !a.startsWith('--only='));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}`);
-  return { quick, only };
+  return { quick, only, partial: onlyArg !== undefined };
 }
 
 function packageVersion(dir: string, name: string): string | undefined {
@@ -42,7 +43,7 @@ function packageVersion(dir: string, name: string): string | undefined {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { quick, only } = parseArgs(argv);
+  const { quick, only, partial } = parseArgs(argv);
   const plan = quick ? quickPlan : fullPlan;
   const started = performance.now();
   const r: Results = emptyResults(quick ? 'quick' : 'full', `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`);
@@ -95,7 +96,7 @@ async function main(argv: readonly string[]): Promise<number> {
   peerRatios(r);
   r.machine.loadAverageEnd = os.loadavg();
   r.durationSec = Math.round((performance.now() - started) / 1000);
-  const out = writeResults(RESULTS, quick ? 'quick' : 'latest', r);
+  const out = writeResults(RESULTS, quick ? 'quick' : partial ? 'partial' : 'latest', r);
   console.log('\n' + markdown(r));
   log(`wrote ${path.relative(ROOT, out.json)} and ${path.relative(ROOT, out.md)}`);
   if (failures.length > 0) {

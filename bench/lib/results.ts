@@ -36,6 +36,8 @@ export interface Results {
   durationSec: number;
   machine: { cpus: number; loadAverageStart: number[]; loadAverageEnd: number[]; platform: string; node: string };
   browser: { name: string; version: string; crossOriginIsolated: boolean | null; workerTimerResolutionUs: number | null };
+  /** The database connection's settings the writes ran with (the app's pragmas). */
+  storageSettings: string | null;
   packages: Record<string, string>;
   /** Sizes and repetitions behind each figure. */
   sizes: Record<string, number | number[]>;
@@ -79,6 +81,7 @@ export function emptyResults(mode: 'full' | 'quick', command: string): Results {
     durationSec: 0,
     machine: { cpus: 0, loadAverageStart: [], loadAverageEnd: [], platform: '', node: process.version },
     browser: { name: 'chromium', version: '', crossOriginIsolated: null, workerTimerResolutionUs: null },
+    storageSettings: null,
     packages: {},
     sizes: {},
     writeP50Ms: null,
@@ -141,7 +144,7 @@ export function markdown(r: Results): string {
       `Merge ${num(m.batch)} pulled actions into ${num(m.history)}`,
       num(m.oursActionsPerSec, ' actions/s'),
       `seed design ${num(m.seedActionsPerSec, ' actions/s')}`,
-      `${round(m.speedup)}x faster${m.agree ? '' : ' (rows DIFFER: bench bug)'}`,
+      `${round(m.speedup)}x the seed${m.agree ? '' : ' (rows DIFFER: bench bug)'}`,
       '>= 50,000/s flat; >= 100x seed at 100k',
     );
   }
@@ -168,7 +171,8 @@ export function markdown(r: Results): string {
     '',
     ...lines,
     '',
-    'Ours/peer ratios compare figures taken the same way (from the call in the page); below 1 means we are faster.',
+    'Ratios: durable write over the bare INSERT, and ours over each peer (figures taken the same way, from the call in the page): below 1 means we are faster. Merge: our actions/s over the seed design\'s: above 1 means we are faster.',
+    `Durable means committed with the app's pragmas (${r.storageSettings ?? 'n/a'}) on opfs-sahpool in a persistent profile, so OPFS writes reach the disk.`,
     'Our write-to-visible ends when the list in the DOM shows the note; the peers\' end at their live query\'s callback (before any DOM work).',
     ...(notes.length > 0 ? ['', 'Not measured:', ...notes] : []),
     '',

@@ -46,6 +46,7 @@ export async function runStorage(plan: Plan, r: Results, log: (s: string) => voi
     r.writeToBareRatio = round(median(w.writeMs) / median(w.bareMs));
     r.sizes.writeReps = w.writeMs.length;
     r.sizes.bareInsertBytes = w.bytesPerRow;
+    r.storageSettings = w.settings;
 
     log(`reads over ${plan.reads.notes} notes`);
     const rd = await call(page, 'reads', plan.reads);

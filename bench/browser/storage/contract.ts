@@ -19,6 +19,8 @@ export interface WriteSamples {
   /** One autocommit INSERT of the same bytes (the action as JSON), prepared once. */
   readonly bareMs: number[];
   readonly bytesPerRow: number;
+  /** The connection's journal mode and synchronous level, as the app's pragmas left them. */
+  readonly settings: string;
 }
 
 export interface ReadOptions {

@@ -65,6 +65,8 @@ const bench: StorageBench = {
     const store = await serviceOver(db).store();
     db.exec('CREATE TABLE bench_bare (id TEXT PRIMARY KEY, data TEXT NOT NULL)');
     const insert = db.prepare('INSERT INTO bench_bare (id, data) VALUES (?, ?)');
+    const journal = String(db.selectValue('PRAGMA journal_mode'));
+    const synchronous = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(db.selectValue('PRAGMA synchronous'))] ?? 'unknown';
     const rnd = Math.random;
     const writeMs: number[] = [];
     const bareMs: number[] = [];
@@ -107,7 +109,7 @@ const bench: StorageBench = {
       insert.finalize();
       db.close();
     }
-    return { writeMs, bareMs, bytesPerRow: bytes };
+    return { writeMs, bareMs, bytesPerRow: bytes, settings: `journal_mode ${journal}, synchronous ${synchronous}` };
   },
 
   async reads(o: ReadOptions) {
