@@ -7,24 +7,34 @@ import { uuidv7 } from 'uuidv7';
 import type {
   ChangeEvent,
   ConflictEntry,
+  ImportSummary,
   Note,
   NoteFields,
+  NoteSearchHit,
   NotesApi,
   NoteSummary,
   OpenResult,
   SyncNowReason,
+  SearchOptions,
   SyncStatus,
+  TrashedNote,
   WorkerErrorName,
   WriteOptions,
 } from '../worker/api';
 import {
+  parseBytes,
   parseChangeEvent,
   parseConflicts,
+  parseEmptied,
+  parseImportSummary,
   parseMaybeNote,
   parseNote,
   parseNoteSummaries,
   parseOpenResult,
+  parseSearchHits,
   parseSyncStatus,
+  parseText,
+  parseTrash,
   WorkerErrorNameSchema,
 } from './workerSchemas';
 import { linkWorker, type Connection, type Remote } from './workerLink';
@@ -63,6 +73,14 @@ export interface NotesClient {
   createNote(fields?: NoteFields, options?: WriteOptions & { readonly id?: string }): Promise<Note>;
   updateNote(id: string, fields: NoteFields, options?: WriteOptions): Promise<Note>;
   deleteNote(id: string, options?: WriteOptions): Promise<void>;
+  searchNotes(query: string, options?: SearchOptions): Promise<NoteSearchHit[]>;
+  listTrash(): Promise<TrashedNote[]>;
+  restoreNote(id: string, options?: { readonly actionId?: string }): Promise<Note>;
+  purgeNote(id: string, options?: { readonly actionId?: string }): Promise<void>;
+  emptyTrash(): Promise<{ readonly purged: number }>;
+  exportJson(): Promise<string>;
+  exportMarkdown(): Promise<Uint8Array>;
+  importJson(text: string): Promise<ImportSummary>;
   /** Calls `listener` after every committed change. Resolves to the unsubscribe function. */
   subscribe(listener: (event: ChangeEvent) => void): Promise<() => void>;
 
@@ -148,6 +166,21 @@ export function connectWorker(): NotesClient {
       const o = withActionId(options);
       return call((r) => r.deleteNote(id, o));
     },
+    searchNotes: (query, options) => call(async (r) => parseSearchHits(await r.searchNotes(query, options))),
+    listTrash: () => call(async (r) => parseTrash(await r.listTrash())),
+    restoreNote: (id, options) => {
+      const o = withActionId(options);
+      return call(async (r) => saw(parseNote(await r.restoreNote(id, o))));
+    },
+    purgeNote: (id, options) => {
+      const o = withActionId(options);
+      return call((r) => r.purgeNote(id, o));
+    },
+    // Emptying the Trash and importing may run again after a worker restart: both are idempotent.
+    emptyTrash: () => call(async (r) => parseEmptied(await r.emptyTrash())),
+    exportJson: () => call(async (r) => parseText(await r.exportJson())),
+    exportMarkdown: () => call(async (r) => parseBytes(await r.exportMarkdown())),
+    importJson: (text) => call(async (r) => parseImportSummary(await r.importJson(text))),
     subscribe: (listener) =>
       guarded(async () => {
         const checked = (event: unknown): void => {

@@ -5,11 +5,14 @@ import {
   workerErrorNames,
   type ChangeEvent,
   type ConflictEntry,
+  type ImportSummary,
   type Note,
+  type NoteSearchHit,
   type NoteSummary,
   type OpenResult,
   type SyncState,
   type SyncStatus,
+  type TrashedNote,
 } from '../worker/api';
 
 const Stamps = v.record(v.string(), v.string());
@@ -65,6 +68,34 @@ export const ConflictEntrySchema = v.object({
   createdAt: v.number(),
 });
 
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+const TextRangeSchema = v.pipe(
+  v.object({ start: Count, end: Count }),
+  v.check((r) => r.end >= r.start, 'a range must not end before it starts'),
+);
+
+export const NoteSearchHitSchema = v.object({
+  ...NoteSummarySchema.entries,
+  titleRanges: v.array(TextRangeSchema),
+  snippetRanges: v.array(TextRangeSchema),
+});
+
+export const TrashedNoteSchema = v.object({
+  id: v.string(),
+  title: v.string(),
+  snippet: v.string(),
+  deletedAt: v.number(),
+});
+
+export const ImportSummarySchema = v.object({
+  created: Count,
+  updated: Count,
+  restored: Count,
+  unchanged: Count,
+  skipped: Count,
+});
+
 export const parseOpenResult = (x: unknown): OpenResult => v.parse(OpenResultSchema, x);
 export const parseNoteSummaries = (x: unknown): NoteSummary[] => v.parse(v.array(NoteSummarySchema), x);
 export const parseNote = (x: unknown): Note => v.parse(NoteSchema, x);
@@ -72,3 +103,9 @@ export const parseMaybeNote = (x: unknown): Note | null => v.parse(v.nullable(No
 export const parseChangeEvent = (x: unknown): ChangeEvent => v.parse(ChangeEventSchema, x);
 export const parseSyncStatus = (x: unknown): SyncStatus => v.parse(SyncStatusSchema, x);
 export const parseConflicts = (x: unknown): ConflictEntry[] => v.parse(v.array(ConflictEntrySchema), x);
+export const parseSearchHits = (x: unknown): NoteSearchHit[] => v.parse(v.array(NoteSearchHitSchema), x);
+export const parseTrash = (x: unknown): TrashedNote[] => v.parse(v.array(TrashedNoteSchema), x);
+export const parseImportSummary = (x: unknown): ImportSummary => v.parse(ImportSummarySchema, x);
+export const parseEmptied = (x: unknown): { purged: number } => v.parse(v.object({ purged: Count }), x);
+export const parseText = (x: unknown): string => v.parse(v.string(), x);
+export const parseBytes = (x: unknown): Uint8Array => v.parse(v.instance(Uint8Array), x);
