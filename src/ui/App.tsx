@@ -1,18 +1,62 @@
-import { Match, Show, Switch, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { Match, Show, Switch, createEffect, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { AccountDialog } from './AccountDialog';
+import { AppNav } from './AppNav';
 import { ConflictsPanel, RefusedChanges } from './Conflicts';
 import { Editor, NoNoteOpen } from './Editor';
+import { createInstallModel } from './install';
 import { NoteList } from './NoteList';
 import { LockedScreen, FailedScreen, OpeningScreen, MemoryBanner, NoticeBanner, SessionEndedBanner } from './Notices';
+import { SearchBox } from './SearchBox';
+import { SettingsDialog } from './SettingsDialog';
+import { isMacPlatform, listenForShortcuts, shortcutKeys } from './shortcuts';
 import { StatusBar } from './StatusBar';
+import { createStorageModel } from './storageModel';
 import { pendingLine } from './syncText';
+import { TrashView } from './TrashView';
+import { UndoToast } from './UndoToast';
 import { UpdatePrompt } from './UpdatePrompt';
 import type { NotesStore } from './store';
+
+/** Below this width one pane shows at a time (styles.css). */
+const narrowScreen = '(max-width: 719px)';
 
 export function App(props: { store: NotesStore }): JSX.Element {
   const store = props.store;
   const sync = store.sync;
   const [accountOpen, setAccountOpen] = createSignal(false);
+  const [settingsOpen, setSettingsOpen] = createSignal(false);
+  // Made with the page: the browser may offer installation before the notes are open.
+  const install = createInstallModel(window);
+  onCleanup(() => install.dispose());
+  const storage = createStorageModel(navigator.storage);
+  const mac = isMacPlatform(navigator);
+  const keys = shortcutKeys(mac);
+  let searchInput: HTMLInputElement | undefined;
+  const isReady = (): boolean => store.phase().kind === 'ready';
+  /** A shortcut's handler: runs `action` once the notes are open; false (the key's usual meaning) otherwise. */
+  const whenReady =
+    (action: () => unknown, applies: () => boolean = () => true) =>
+    (): boolean => {
+      if (!isReady() || !applies()) return false;
+      void action();
+      return true;
+    };
+
+  // Ask the browser to keep the notes (persistent storage) once there is a note worth keeping.
+  createEffect(() => {
+    const p = store.phase();
+    if (p.kind === 'ready' && p.storage === 'opfs' && store.noteCount() > 0) storage.requestOnce();
+  });
+
+  const focusSearch = async (): Promise<void> => {
+    // On a phone the search box is on the list's screen.
+    if (store.view() !== 'list' && window.matchMedia(narrowScreen).matches) await store.backToList();
+    searchInput?.focus();
+    searchInput?.select();
+  };
+  const closeTrash = (): void => {
+    void store.backToList().then(() => document.querySelector<HTMLElement>('.app-nav .nav-button')?.focus());
+  };
 
   onMount(() => {
     // Whatever is typed is written before the page goes away or to the background.
@@ -30,7 +74,16 @@ export function App(props: { store: NotesStore }): JSX.Element {
     window.addEventListener('focus', onFocus);
     window.addEventListener('online', onOnline);
     window.addEventListener('offline', onOffline);
+    const stopShortcuts = listenForShortcuts(document, mac, {
+      'new-note': whenReady(() => store.newNote()),
+      'focus-search': whenReady(focusSearch),
+      undo: whenReady(
+        () => store.undoDelete(),
+        () => store.lastDeleted() !== null,
+      ),
+    });
     onCleanup(() => {
+      stopShortcuts();
       window.removeEventListener('pagehide', flush);
       document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener('focus', onFocus);
@@ -72,39 +125,58 @@ export function App(props: { store: NotesStore }): JSX.Element {
                 <aside class="sidebar">
                   <header class="sidebar-header">
                     <h1 class="app-title">Notes</h1>
-                    <button type="button" class="button primary" onClick={() => void store.newNote()}>
+                    <button
+                      type="button"
+                      class="button primary new-note-button"
+                      title={`New note (${keys.newNote.label})`}
+                      aria-keyshortcuts={keys.newNote.aria}
+                      onClick={() => void store.newNote()}
+                    >
                       <span aria-hidden="true" class="plus">+</span>
                       New note
                     </button>
                   </header>
-                  <div class="search">
-                    <input
-                      type="search"
-                      aria-label="Search notes"
-                      placeholder="Search"
-                      value={store.query()}
-                      onInput={(e) => store.setQuery(e.currentTarget.value)}
-                      autocomplete="off"
-                      spellcheck={false}
-                    />
-                  </div>
+                  <SearchBox store={store} shortcut={keys.search} inputRef={(el) => (searchInput = el)} />
                   <NoteList store={store} />
                   <ConflictsPanel sync={sync} />
                   <RefusedChanges items={sync.status()?.quarantined ?? []} titleOf={store.titleOf} />
+                  <AppNav
+                    trashOpen={store.view() === 'trash'}
+                    onTrash={() => (store.view() === 'trash' ? closeTrash() : void store.openTrash())}
+                    onSettings={() => setSettingsOpen(true)}
+                    install={install}
+                  />
                   <StatusBar sync={sync} storage={ready().storage} onAccount={() => setAccountOpen(true)} />
                 </aside>
                 <main class="editor-pane">
-                  <Show when={store.editor.openId()} fallback={<NoNoteOpen hasNotes={store.noteCount() > 0} />}>
-                    <Editor store={store} />
-                  </Show>
+                  <Switch fallback={<NoNoteOpen hasNotes={store.noteCount() > 0} />}>
+                    <Match when={store.view() === 'trash'}>
+                      <TrashView store={store} onBack={closeTrash} />
+                    </Match>
+                    <Match when={store.editor.openId()}>
+                      <Editor store={store} />
+                    </Match>
+                  </Switch>
                 </main>
               </div>
               <AccountDialog sync={sync} open={accountOpen()} onClose={() => setAccountOpen(false)} />
+              <SettingsDialog
+                open={settingsOpen()}
+                onClose={() => setSettingsOpen(false)}
+                files={store.files}
+                storage={storage}
+                storageKind={ready().storage}
+                keys={keys}
+              />
             </div>
           )}
         </Match>
       </Switch>
-      <UpdatePrompt beforeReload={() => store.editor.flush()} />
+      <UpdatePrompt beforeReload={() => store.editor.flush()}>
+        <Show when={isReady()}>
+          <UndoToast store={store} shortcut={keys.undo} />
+        </Show>
+      </UpdatePrompt>
     </>
   );
 }

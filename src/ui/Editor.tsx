@@ -1,6 +1,7 @@
 import { Show, createEffect, on, type JSX } from 'solid-js';
 import type { SaveState } from './draft';
 import { describeSaveError } from './messages';
+import { focusNoteInList } from './NoteList';
 import type { NotesStore } from './store';
 
 const saveLabels: Record<SaveState['kind'], string> = {
@@ -25,8 +26,32 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
   // Leaving a field writes it now rather than after the debounce.
   const flush = (): void => void editor.flush();
 
+  // Escape leaves the note (saving it) for its entry in the list, where the arrow keys go on.
+  const leave = async (): Promise<void> => {
+    const id = editor.openId();
+    await props.store.backToList();
+    if (props.store.view() === 'list') focusNoteInList(id);
+  };
+
+  const deleteNote = async (): Promise<void> => {
+    await props.store.deleteOpenNote();
+    // A delete shows the list (on a phone the editor goes away): the focus goes to the entry of the
+    // note now open, or to New note when none is left, rather than falling to the page.
+    if (props.store.view() === 'list') focusNoteInList(editor.openId());
+  };
+
   return (
-    <section class="editor" aria-label="Editor" aria-busy={props.store.switching()}>
+    <section
+      class="editor"
+      aria-label="Editor"
+      aria-busy={props.store.switching()}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !e.isComposing && !e.defaultPrevented) {
+          e.preventDefault();
+          void leave();
+        }
+      }}
+    >
       <div class="editor-toolbar">
         <button type="button" class="button ghost back-button" aria-label="Back to notes" onClick={() => void props.store.backToList()}>
           <span aria-hidden="true">‹</span> Notes
@@ -34,7 +59,7 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
         <span class="save-state" data-state={editor.saveState().kind}>
           {saveLabels[editor.saveState().kind]}
         </span>
-        <button type="button" class="button danger" onClick={() => void props.store.deleteOpenNote()}>
+        <button type="button" class="button danger" onClick={() => void deleteNote()}>
           Delete note
         </button>
       </div>

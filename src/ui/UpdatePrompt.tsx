@@ -7,7 +7,7 @@ const offlineToastMs = 5_000;
  * Registers the service worker. A new version waits until the user presses Reload (registerType
  * 'prompt'), and the open note is saved before the page reloads into it.
  */
-export function UpdatePrompt(props: { beforeReload: () => Promise<boolean> }): JSX.Element {
+export function UpdatePrompt(props: { beforeReload: () => Promise<boolean>; children?: JSX.Element }): JSX.Element {
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     offlineReady: [offlineReady, setOfflineReady],
@@ -36,6 +36,8 @@ export function UpdatePrompt(props: { beforeReload: () => Promise<boolean> }): J
 
   return (
     <div class="toasts">
+      {/* The app's own toasts (Undo) share the stack, so two never overlap. */}
+      {props.children}
       <Show when={needRefresh()}>
         <div class="toast" role="alert">
           <span>Update available</span>

@@ -1,12 +1,15 @@
 // The app's state as signals: whether the notes could be opened, the list, the search, which note is
-// open, and what the user should be told. Views read these and call the actions; only this module
-// and session.ts talk to the worker.
+// open, the note just deleted (for Undo), and what the user should be told. Views read these and
+// call the actions; only this module, session.ts, trashModel.ts and syncModel.ts talk to the worker.
 import { batch, createMemo, createSignal, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import type { NoteSummary, StorageKind } from '../worker/api';
+import type { NoteSearchHit, NoteSummary, StorageKind } from '../worker/api';
+import { createFilesModel, type FilesModel } from './filesModel';
 import { describeError } from './messages';
+import { createSearchState } from './searchState';
 import { createEditorSession, type EditorSession } from './session';
 import { createSyncModel, type SyncModel } from './syncModel';
+import { createTrashModel, type TrashModel } from './trashModel';
 import { toWorkerError, type NotesClient } from './workerClient';
 
 export type Phase =
@@ -15,13 +18,29 @@ export type Phase =
   | { readonly kind: 'locked' }
   | { readonly kind: 'failed'; readonly message: string };
 
-/** On a narrow screen one pane shows at a time; wide screens show both and ignore this. */
-export type View = 'list' | 'editor';
+/**
+ * On a narrow screen one pane shows at a time; wide screens show the list beside the editor, or
+ * beside the Trash ('trash').
+ */
+export type View = 'list' | 'editor' | 'trash';
+
+/** A row of the list: a note, with where the search matched it while searching. */
+export type ListedNote = NoteSummary & Partial<Pick<NoteSearchHit, 'titleRanges' | 'snippetRanges'>>;
+
+/** The note just moved to the Trash, for the "Note deleted — Undo" toast. */
+export interface DeletedNote {
+  readonly id: string;
+  readonly title: string;
+  /** Tells two deletes of the same note apart (the toast restarts its time). */
+  readonly serial: number;
+}
 
 export interface NotesStore {
   readonly phase: Accessor<Phase>;
-  /** The notes matching the search, most recently changed first. */
-  readonly visibleNotes: Accessor<readonly NoteSummary[]>;
+  /** Every note, most recently changed first; while searching, the matches, best first. */
+  readonly visibleNotes: Accessor<readonly ListedNote[]>;
+  /** The search has answered the query typed and found nothing. */
+  readonly noMatches: Accessor<boolean>;
   readonly noteCount: Accessor<number>;
   /** The title of a listed note, or null when there is no such note (deleted). */
   readonly titleOf: (id: string) => string | null;
@@ -41,17 +60,20 @@ export interface NotesStore {
   readonly switching: Accessor<boolean>;
   readonly editor: EditorSession;
   readonly sync: SyncModel;
+  readonly trash: TrashModel;
+  readonly files: FilesModel;
+  /** The last note deleted here, until Undo or the toast goes away. */
+  readonly lastDeleted: Accessor<DeletedNote | null>;
+  readonly dismissUndo: () => void;
   start(): Promise<void>;
-  select(id: string): Promise<void>;
+  /** Opens note `id`; with `focusEditor`, the focus goes on into its title (opened from the keyboard). */
+  select(id: string, focusEditor?: boolean): Promise<void>;
   newNote(): Promise<void>;
   deleteOpenNote(): Promise<void>;
+  /** Brings the last deleted note back from the Trash and opens it. */
+  undoDelete(): Promise<void>;
   backToList(): Promise<void>;
-}
-
-export function matchesQuery(note: NoteSummary, query: string): boolean {
-  const q = query.trim().toLocaleLowerCase();
-  if (!q) return true;
-  return note.title.toLocaleLowerCase().includes(q) || note.snippet.toLocaleLowerCase().includes(q);
+  openTrash(): Promise<void>;
 }
 
 export function byLastChange(notes: readonly NoteSummary[]): NoteSummary[] {
@@ -64,14 +86,18 @@ export function createNotesStore(client: NotesClient): NotesStore {
   // list does not rebuild, and focus stays put, when one note changes.
   const [notes, setNotes] = createStore<NoteSummary[]>([]);
   const [listLoaded, setListLoaded] = createSignal(false);
-  const [query, setQuery] = createSignal('');
   const [view, setView] = createSignal<View>('list');
   const [notice, setNotice] = createSignal<string | null>(null);
   const [titleFocus, setTitleFocus] = createSignal(0);
   const [switching, setSwitching] = createSignal(false);
+  const [lastDeleted, setLastDeleted] = createSignal<DeletedNote | null>(null);
   const editor = createEditorSession(client);
   const sync = createSyncModel(client);
-  const visibleNotes = createMemo(() => notes.filter((n) => matchesQuery(n, query())));
+  const trash = createTrashModel(client, () => refreshList());
+  const files = createFilesModel(client);
+
+  const search = createSearchState(client, (error) => setNotice(describeError(error)));
+  const visibleNotes = createMemo((): readonly ListedNote[] => search.hits() ?? notes);
 
   // One list read at a time; changes arriving meanwhile cause exactly one more read.
   let refreshing: Promise<void> | null = null;
@@ -111,6 +137,8 @@ export function createNotesStore(client: NotesClient): NotesStore {
       }
       await client.subscribe((event) => {
         void refreshList();
+        void search.refresh();
+        trash.changed();
         void editor.noteChanged(event.entityIds).catch(() => undefined);
         sync.changed();
       });
@@ -144,11 +172,14 @@ export function createNotesStore(client: NotesClient): NotesStore {
     return attempt(run).finally(() => setSwitching(false));
   }
 
-  const select = (id: string): Promise<void> =>
+  const select = (id: string, focusEditor = false): Promise<void> =>
     switchingNotes(async () => {
       if (await editor.open(id)) {
-        setNotice(null);
-        setView('editor');
+        batch(() => {
+          setNotice(null);
+          setView('editor');
+          if (focusEditor) setTitleFocus((n) => n + 1);
+        });
       } else {
         explainUnsaved();
       }
@@ -167,7 +198,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
       // The open note's text is saved first; if that fails its text stays on screen with the reason.
       if (!(await editor.flush())) return explainUnsaved();
       const note = await client.createNote({ title: '', body: '' });
-      setQuery('');
+      search.setQuery('');
       await refreshList();
       if (await editor.open(note.id)) {
         batch(() => {
@@ -183,15 +214,38 @@ export function createNotesStore(client: NotesClient): NotesStore {
       const id = editor.openId();
       if (!id) return;
       const index = visibleNotes().findIndex((n) => n.id === id);
+      const title = editor.title();
+      // What was typed goes to the Trash with the note, so Undo and Restore bring it back. Should
+      // that save fail, the user still asked for the delete: it goes ahead with the saved text.
+      await editor.flush();
       editor.hold();
       await client.deleteNote(id);
       editor.discard();
-      await refreshList();
-      const remaining = visibleNotes();
+      setLastDeleted((last) => ({ id, title, serial: (last?.serial ?? 0) + 1 }));
+      await Promise.all([refreshList(), search.refresh()]);
+      const remaining = visibleNotes().filter((n) => n.id !== id);
       const neighbour = remaining[Math.min(Math.max(index, 0), remaining.length - 1)];
       setView('list');
       setNotice(null);
       if (neighbour) await editor.open(neighbour.id);
+    });
+
+  const undoDelete = (): Promise<void> =>
+    switchingNotes(async () => {
+      const deleted = lastDeleted();
+      if (!deleted) return;
+      setLastDeleted(null);
+      await client.restoreNote(deleted.id);
+      await Promise.all([refreshList(), search.refresh()]);
+      if (await editor.open(deleted.id)) {
+        batch(() => {
+          setNotice(null);
+          setView('editor');
+          setTitleFocus((n) => n + 1);
+        });
+      } else {
+        explainUnsaved();
+      }
     });
 
   const backToList = (): Promise<void> =>
@@ -200,14 +254,22 @@ export function createNotesStore(client: NotesClient): NotesStore {
       else explainUnsaved();
     });
 
+  // The open note's text is saved first: on a phone the Trash takes the editor's place.
+  const openTrash = (): Promise<void> =>
+    attempt(async () => {
+      if (await editor.flush()) setView('trash');
+      else explainUnsaved();
+    });
+
   return {
     phase,
     visibleNotes,
+    noMatches: search.noMatches,
     noteCount: () => notes.length,
     titleOf: (id) => notes.find((n) => n.id === id)?.title ?? null,
     listLoaded,
-    query,
-    setQuery,
+    query: search.query,
+    setQuery: search.setQuery,
     view,
     notice,
     dismissNotice: () => setNotice(null),
@@ -215,10 +277,16 @@ export function createNotesStore(client: NotesClient): NotesStore {
     switching,
     editor,
     sync,
+    trash,
+    files,
+    lastDeleted,
+    dismissUndo: () => setLastDeleted(null),
     start,
     select,
     newNote,
     deleteOpenNote,
+    undoDelete,
     backToList,
+    openTrash,
   };
 }
