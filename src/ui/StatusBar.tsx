@@ -49,7 +49,8 @@ export function StatusBar(props: { sync: SyncModel; storage: StorageKind; onAcco
         <Show when={status()?.account} fallback={<span class="storage-kind">{storageText()}</span>}>
           {(account) => <span class="signed-in-as">Signed in as {account().username}</span>}
         </Show>
-        <Show when={pendingLine(status()?.pendingCount ?? 0)}>
+        {/* A device that has never had an account does not sync: a count of unsynced changes would only alarm. */}
+        <Show when={status()?.boundUsername ? pendingLine(status()?.pendingCount ?? 0) : null}>
           {(line) => <span class="pending-count">{line()}</span>}
         </Show>
       </div>

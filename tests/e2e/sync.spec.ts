@@ -40,6 +40,7 @@ test('notes written before signing in reach the other device; a change shows the
   await createNote(a.page, 'Written before sign-up', 'kept and uploaded later');
   await expect(ui(a.page).syncStatus).toContainText('Local only');
   await expect(notSyncedMark(a.page, 'Written before sign-up')).toHaveCount(0);
+  await expect(a.page.getByText(/changes? not synced/)).toHaveCount(0);
 
   await signIn(a.page, 'Create account', username);
   await expect(notSyncedMark(a.page, 'Written before sign-up')).toHaveCount(0);
