@@ -70,6 +70,7 @@ export async function browserVersion(page: Page): Promise<string> {
 export function logPageErrors(page: Page, label: string): void {
   page.on('pageerror', (e) => console.error(`[${label}] page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') console.error(`[${label}] console: ${m.text()}`);
+    // A page with no icon of its own (the JSON of /api/health) makes the browser ask for /favicon.ico.
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) console.error(`[${label}] console: ${m.text()}`);
   });
 }
