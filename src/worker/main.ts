@@ -24,6 +24,8 @@ const timers = {
   clear: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
+const UPLOAD_DEBOUNCE_MS = 30;
+
 /** Made only in the worker that owns the database: the notes, sync and conflicts over it. */
 async function openLeader(): Promise<LeaderServices> {
   const notes = new NotesService({
@@ -40,6 +42,9 @@ async function openLeader(): Promise<LeaderServices> {
     auth: authClient({ baseUrl: origin, fetch: fetchFromWorker }),
     timers,
     random: Math.random,
+    // The editor already waits for a pause in typing (src/ui/draft.ts) before it saves: a long
+    // upload debounce on top would only delay the other devices.
+    writeDebounceMs: UPLOAD_DEBOUNCE_MS,
     ...(typeof EventSource === 'undefined' ? {} : { openEvents: (url: string) => new EventSource(url) }),
     onlineEvents: (listener) => {
       self.addEventListener('online', () => listener(true));
