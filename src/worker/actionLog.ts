@@ -3,7 +3,7 @@
 // quarantined. Payload and base are stored as JSON text.
 
 import type { Action, ActionType } from '../sync/action';
-import { int, intOrNull, text, textOrNull, type Db, type Row } from './sql';
+import { int, intOrNull, run, selectRow, selectRows, text, textOrNull, type Db, type Row } from './sql';
 
 export type ActionStatus = 'pending' | 'acked' | 'quarantined';
 
@@ -39,10 +39,11 @@ function rowToLogged(row: Row): LoggedAction {
 }
 
 export function appendAction(db: Db, a: Action, status: ActionStatus, serverSeq: number | null = null): void {
-  db.exec({
-    sql: `INSERT INTO actions (id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    bind: [
+  run(
+    db,
+    `INSERT INTO actions (id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
       a.id,
       a.collection,
       a.entityId,
@@ -54,41 +55,36 @@ export function appendAction(db: Db, a: Action, status: ActionStatus, serverSeq:
       serverSeq,
       status,
     ],
-  });
+  );
 }
 
 export function findAction(db: Db, id: string): LoggedAction | undefined {
-  const row = db.selectObject(`SELECT ${COLUMNS} FROM actions WHERE id = ?`, [id]);
+  const row = selectRow(db, `SELECT ${COLUMNS} FROM actions WHERE id = ?`, [id]);
   return row ? rowToLogged(row) : undefined;
 }
 
 /** The server has the action (it came back in a pull): no longer pending, whatever it was. */
 export function markAcked(db: Db, id: string, serverSeq: number | null): void {
-  db.exec({
-    sql: `UPDATE actions SET status = 'acked', error = NULL, server_seq = coalesce(?, server_seq) WHERE id = ?`,
-    bind: [serverSeq, id],
-  });
+  run(db, `UPDATE actions SET status = 'acked', error = NULL, server_seq = coalesce(?, server_seq) WHERE id = ?`, [serverSeq, id]);
 }
 
 /** The server refused the action as invalid: keep it, with the reason, out of the upload queue. */
 export function quarantineAction(db: Db, id: string, error: string): void {
-  db.exec({ sql: `UPDATE actions SET status = 'quarantined', error = ? WHERE id = ? AND status = 'pending'`, bind: [error, id] });
+  run(db, `UPDATE actions SET status = 'quarantined', error = ? WHERE id = ? AND status = 'pending'`, [error, id]);
 }
 
 /** The upload queue, oldest first. */
 export function listPendingActions(db: Db, limit: number): Action[] {
-  return db
-    .selectObjects(`SELECT ${COLUMNS} FROM actions WHERE status = 'pending' ORDER BY local_seq LIMIT ?`, [limit])
-    .map((r) => rowToLogged(r).action);
+  return selectRows(db, `SELECT ${COLUMNS} FROM actions WHERE status = 'pending' ORDER BY local_seq LIMIT ?`, [limit]).map((r) => rowToLogged(r).action);
 }
 
 export function countPendingActions(db: Db): number {
-  const row = db.selectObject(`SELECT count(*) AS n FROM actions WHERE status = 'pending'`);
+  const row = selectRow(db, `SELECT count(*) AS n FROM actions WHERE status = 'pending'`);
   return row ? int(row, 'n') : 0;
 }
 
 export function listQuarantinedActions(db: Db): LoggedAction[] {
-  return db.selectObjects(`SELECT ${COLUMNS} FROM actions WHERE status = 'quarantined' ORDER BY local_seq`).map(rowToLogged);
+  return selectRows(db, `SELECT ${COLUMNS} FROM actions WHERE status = 'quarantined' ORDER BY local_seq`).map(rowToLogged);
 }
 
 /** Every action in insertion order, one at a time (replay must not hold 100k rows at once). */

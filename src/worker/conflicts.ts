@@ -3,7 +3,7 @@
 // stamps) is stored once however often it is reported.
 
 import type { Conflict, ConflictKind } from '../sync/merge';
-import { int, text, type Db } from './sql';
+import { int, run, selectRow, selectRows, text, type Db } from './sql';
 
 export interface StoredConflict extends Conflict {
   readonly id: number;
@@ -15,25 +15,25 @@ export interface StoredConflict extends Conflict {
 export function recordConflicts(db: Db, conflicts: readonly Conflict[], now: number): Conflict[] {
   const fresh: Conflict[] = [];
   for (const c of conflicts) {
-    db.exec({
-      sql: `INSERT INTO conflicts (collection, entity_id, field, kind, lost_value, lost_stamp, winner_stamp, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (collection, entity_id, field, lost_stamp, winner_stamp) DO NOTHING`,
-      bind: [c.collection, c.entityId, c.field, c.kind, c.lostValue, c.lostStamp, c.winnerStamp, now],
-    });
+    run(
+      db,
+      `INSERT INTO conflicts (collection, entity_id, field, kind, lost_value, lost_stamp, winner_stamp, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (collection, entity_id, field, lost_stamp, winner_stamp) DO NOTHING`,
+      [c.collection, c.entityId, c.field, c.kind, c.lostValue, c.lostStamp, c.winnerStamp, now],
+    );
     if (db.changes() > 0) fresh.push(c);
   }
   return fresh;
 }
 
 function listConflictsWhere(db: Db, where: string, bind: (string | number)[]): StoredConflict[] {
-  return db
-    .selectObjects(
-      `SELECT id, collection, entity_id, field, kind, lost_value, lost_stamp, winner_stamp, created_at, resolved
-       FROM conflicts WHERE ${where} ORDER BY id`,
-      bind.length > 0 ? bind : undefined,
-    )
-    .map((r) => ({
+  return selectRows(
+    db,
+    `SELECT id, collection, entity_id, field, kind, lost_value, lost_stamp, winner_stamp, created_at, resolved
+     FROM conflicts WHERE ${where} ORDER BY id`,
+    bind,
+  ).map((r) => ({
       id: int(r, 'id'),
       collection: text(r, 'collection'),
       entityId: text(r, 'entity_id'),
@@ -52,7 +52,7 @@ export function listOpenConflicts(db: Db): StoredConflict[] {
 }
 
 export function resolveConflict(db: Db, id: number): void {
-  db.exec({ sql: 'UPDATE conflicts SET resolved = 1 WHERE id = ?', bind: [id] });
+  run(db, 'UPDATE conflicts SET resolved = 1 WHERE id = ?', [id]);
 }
 
 export function findConflict(db: Db, id: number): StoredConflict | undefined {
@@ -65,5 +65,5 @@ export function openConflictsOf(db: Db, collection: string, entityId: string): S
 }
 
 export function countOpenConflicts(db: Db): number {
-  return int(db.selectObject('SELECT count(*) AS n FROM conflicts WHERE resolved = 0') ?? { n: 0 }, 'n');
+  return int(selectRow(db, 'SELECT count(*) AS n FROM conflicts WHERE resolved = 0') ?? { n: 0 }, 'n');
 }

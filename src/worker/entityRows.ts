@@ -6,13 +6,14 @@
 
 import { collections, fieldNames, type CollectionName, type FieldSpec } from '../sync/collections';
 import { isVisible, lastChangedStamp, type EntityState } from '../sync/merge';
-import { ident, textOrNull, type Db, type Row } from './sql';
+import { ident, run, selectRow, textOrNull, type Db, type Row } from './sql';
 
 const tombstones = ['created_stamp', 'deleted_stamp', 'restored_stamp', 'purged_stamp'] as const;
 
 interface CollectionSql {
   readonly fields: readonly string[];
   readonly select: string;
+  readonly selectOne: string;
   readonly upsert: string;
 }
 
@@ -28,6 +29,7 @@ function sqlFor(collection: CollectionName): CollectionSql {
   s = {
     fields,
     select: `SELECT ${quoted.join(', ')} FROM ${table}`,
+    selectOne: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id = ?`,
     upsert:
       `INSERT INTO ${table} (${quoted.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
       `ON CONFLICT (id) DO UPDATE SET ${quoted
@@ -71,7 +73,7 @@ export function rowToEntity(collection: CollectionName, row: Row): EntityState {
 }
 
 export function loadEntity(db: Db, collection: CollectionName, id: string): EntityState | undefined {
-  const row = db.selectObject(`${sqlFor(collection).select} WHERE id = ?`, [id]);
+  const row = selectRow(db, sqlFor(collection).selectOne, [id]);
   return row ? rowToEntity(collection, row) : undefined;
 }
 
@@ -87,7 +89,7 @@ export function saveEntity(db: Db, collection: CollectionName, e: EntityState): 
     lastChangedStamp(e) ?? '',
     isVisible(e) ? 1 : 0,
   ];
-  db.exec({ sql: upsert, bind });
+  run(db, upsert, bind);
 }
 
 /** Every materialized entity of a collection (for replay checks and repair, not for the UI). */

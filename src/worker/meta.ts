@@ -3,7 +3,7 @@
 // with the writes they belong to.
 
 import { formatHlc, initialHlc, parseHlc, type Hlc } from '../sync/hlc';
-import { text, type Db } from './sql';
+import { run, selectRow, text, type Db } from './sql';
 
 export const metaKeys = {
   clientId: 'client_id',
@@ -15,12 +15,12 @@ export const metaKeys = {
 } as const;
 
 export function getMeta(db: Db, key: string): string | undefined {
-  const row = db.selectObject('SELECT value FROM meta WHERE key = ?', [key]);
+  const row = selectRow(db, 'SELECT value FROM meta WHERE key = ?', [key]);
   return row ? text(row, 'value') : undefined;
 }
 
 export function setMeta(db: Db, key: string, value: string): void {
-  db.exec({ sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', bind: [key, value] });
+  run(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
 }
 
 /** This database's client id: made once (UUIDv7), then kept for the life of the database. */
@@ -87,5 +87,5 @@ export function setLastSyncedAt(db: Db, at: number): void {
 }
 
 export function deleteMeta(db: Db, key: string): void {
-  db.exec({ sql: 'DELETE FROM meta WHERE key = ?', bind: [key] });
+  run(db, 'DELETE FROM meta WHERE key = ?', [key]);
 }

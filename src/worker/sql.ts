@@ -1,10 +1,93 @@
 // Small helpers over a sqlite-wasm oo1 database handle, shared by every storage module. The same
 // code runs on OPFS in the browser and on an in-memory database in Node tests.
 
-import type { Database, SqlValue } from '@sqlite.org/sqlite-wasm';
+import type { Database, PreparedStatement, SqlValue } from '@sqlite.org/sqlite-wasm';
 
 export type Db = Database;
 export type Row = Record<string, SqlValue>;
+export type Bind = readonly SqlValue[];
+
+interface Cached {
+  readonly stmt: PreparedStatement;
+  readonly columns: readonly string[];
+}
+
+/**
+ * Prepared statements per connection, by SQL text. oo1's exec/selectObject compile the SQL on every
+ * call, which costs more than the work itself on the hot paths (tens of us per statement); the SQL
+ * passed here is code-defined, so the cache stays small. DB.close() finalizes them (oo1 tracks every
+ * statement it prepared); a finalized one is prepared again if the connection is somehow reused.
+ */
+const statements = new WeakMap<Db, Map<string, Cached>>();
+
+function prepared(db: Db, sql: string): Cached {
+  let byText = statements.get(db);
+  if (!byText) {
+    byText = new Map();
+    statements.set(db, byText);
+  }
+  let c = byText.get(sql);
+  if (!c || c.stmt.pointer === undefined) {
+    const stmt = db.prepare(sql);
+    const columns: string[] = [];
+    for (let i = 0; i < stmt.columnCount; i++) columns.push(stmt.getColumnName(i));
+    c = { stmt, columns };
+    byText.set(sql, c);
+  }
+  return c;
+}
+
+/**
+ * Runs one cached statement: binds, hands each row to `onRow`, and always resets it (even when a step
+ * throws), so it never holds a read cursor or a lock past the call and may run again at once, from
+ * any transaction or savepoint depth. Bindings are cleared so no note body stays pinned in memory.
+ */
+function withStatement(db: Db, sql: string, bind: Bind | undefined, onRow: ((c: Cached) => boolean) | null): void {
+  const c = prepared(db, sql);
+  try {
+    if (bind !== undefined && bind.length > 0) c.stmt.bind(bind);
+    while (c.stmt.step()) if (onRow && !onRow(c)) break;
+  } finally {
+    c.stmt.resetNoThrow(true);
+  }
+}
+
+function rowOf(c: Cached): Row {
+  const row: Row = {};
+  for (let i = 0; i < c.columns.length; i++) row[c.columns[i]!] = c.stmt.get(i);
+  return row;
+}
+
+/** Runs a write (or any statement whose rows are not needed) through the statement cache. */
+export function run(db: Db, sql: string, bind?: Bind): void {
+  withStatement(db, sql, bind, null);
+}
+
+/** The first row, or undefined; cached like run(). */
+export function selectRow(db: Db, sql: string, bind?: Bind): Row | undefined {
+  let row: Row | undefined;
+  withStatement(db, sql, bind, (c) => {
+    row = rowOf(c);
+    return false;
+  });
+  return row;
+}
+
+/** Every row; cached like run(). */
+export function selectRows(db: Db, sql: string, bind?: Bind): Row[] {
+  const rows: Row[] = [];
+  withStatement(db, sql, bind, (c) => {
+    rows.push(rowOf(c));
+    return true;
+  });
+  return rows;
+}
+
+/** Finalizes the connection's cached statements (DB.close() does it too; this is for closing early). */
+export function finalizeStatements(db: Db): void {
+  for (const c of statements.get(db)?.values() ?? []) c.stmt.finalize();
+  statements.delete(db);
+}
 
 /** Open transactions per connection, so a write made inside another one nests instead of failing. */
 const depth = new WeakMap<Db, number>();
@@ -19,12 +102,12 @@ const depth = new WeakMap<Db, number>();
 export function inTransaction<T>(db: Db, fn: () => T): T {
   const level = depth.get(db) ?? 0;
   const savepoint = `nested_${level}`;
-  db.exec(level === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+  run(db, level === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
   depth.set(db, level + 1);
   let result: T;
   try {
     result = fn();
-    db.exec(level === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
+    run(db, level === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
   } catch (e) {
     try {
       db.exec(level === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
