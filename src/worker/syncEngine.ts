@@ -60,6 +60,7 @@ export class SyncEngine {
   private running: Running | null = null;
   private phase: EnginePhase = { state: 'syncing', error: null };
   private lastPublished = '';
+  private publishQueued = false;
   /** The last cycle started: a new session's first cycle waits for a stopped session's last one. */
   private lastCycle: Promise<unknown> = Promise.resolve();
   private readonly syncStore: SyncStore;
@@ -71,7 +72,7 @@ export class SyncEngine {
   ) {
     this.syncStore = workerSyncStore(store, (ids) => {
       hooks.changed(ids);
-      this.publish();
+      this.publishSoon();
     });
   }
 
@@ -97,15 +98,15 @@ export class SyncEngine {
     this.running?.scheduler.trigger(reason);
   }
 
-  /** After a committed local write: upload soon (debounced), and count it as pending now. */
+  /** After a committed local write: upload soon (debounced), and count it as pending. */
   localWrite(): void {
     this.trigger('write');
-    this.publish();
+    this.publishSoon();
   }
 
   /** Re-read what the status shows from the database (after a change that uploads nothing). */
   refreshStatus(): void {
-    this.publish();
+    this.publishSoon();
   }
 
   /** The browser's online/offline events. */
@@ -216,6 +217,20 @@ export class SyncEngine {
       if (this.phase.state === 'synced' || this.phase.state === 'syncing') run.scheduler.trigger('interval');
       this.armInterval(run);
     }, this.env.intervalMs ?? SYNC_INTERVAL_MS);
+  }
+
+  /**
+   * Publishes once the caller's synchronous work is done, not inside it: a write answers without
+   * waiting for the status read, and a burst of writes (or a pulled page's several change reports)
+   * reads and sends the status once. The read is still fresh, so the status never lags a commit.
+   */
+  private publishSoon(): void {
+    if (this.publishQueued) return;
+    this.publishQueued = true;
+    queueMicrotask(() => {
+      this.publishQueued = false;
+      this.publish();
+    });
   }
 
   private publish(): void {
