@@ -1,7 +1,11 @@
-import { For, Show, createMemo, createSignal, type JSX } from 'solid-js';
+import { For, Show, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { leadToFirstMatch } from './highlight';
 import { Highlighted } from './Highlighted';
-import type { NotesStore } from './store';
+import { keyTarget, listWindow, scrollToShow } from './listWindow';
+import type { ListedNote, NotesStore } from './store';
+
+/** For the instant a row is leaving (its note no longer among the rows): never shown. */
+const placeholder = (id: string): ListedNote => ({ id, title: '', snippet: '', changedAt: 0, pending: false });
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
@@ -19,11 +23,15 @@ export function displayTitle(title: string): string {
   return title.trim() || 'Untitled';
 }
 
+// The list in view, when there is one: lets focusNoteInList reach a note whose row is not rendered.
+let revealInList: ((id: string | null) => void) | null = null;
+
 /**
  * Puts the focus on the list entry of note `id` (Escape from the editor, after a delete); on the
  * first entry when that note is not listed (filtered out), on New note when the list is empty.
  */
 export function focusNoteInList(id: string | null): void {
+  revealInList?.(id);
   const list = document.querySelector<HTMLElement>('.note-list');
   const entry =
     (id && list?.querySelector<HTMLElement>(`.note-button[data-note-id="${CSS.escape(id)}"]`)) ||
@@ -32,76 +40,144 @@ export function focusNoteInList(id: string | null): void {
   entry?.focus();
 }
 
-/** Arrow keys, Home and End move the focus through the list; Enter (the button's own) opens. */
-function moveFocus(e: KeyboardEvent & { currentTarget: HTMLElement }): void {
-  const buttons = [...e.currentTarget.querySelectorAll<HTMLElement>('.note-button')];
-  const at = buttons.indexOf(document.activeElement as HTMLElement);
-  let next: number;
-  if (e.key === 'ArrowDown') next = Math.min(at + 1, buttons.length - 1);
-  else if (e.key === 'ArrowUp') {
-    if (at <= 0) {
-      // Above the first note is the search box.
-      e.preventDefault();
-      document.querySelector<HTMLElement>('.search input')?.focus();
-      return;
-    }
-    next = at - 1;
-  } else if (e.key === 'Home') next = 0;
-  else if (e.key === 'End') next = buttons.length - 1;
-  else return;
-  e.preventDefault();
-  buttons[next]?.focus();
-}
+// Rows are one line of title and one of meta, so all have one height: it is measured from a
+// rendered row (it changes with the font size and the narrow layout); these are the guesses before.
+const GUESSED_ROW_PX = 58;
+const GUESSED_VIEWPORT_PX = 1200;
+const OVERSCAN_ROWS = 8;
 
 export function NoteList(props: { store: NotesStore }): JSX.Element {
   const store = props.store;
+  let scroller: HTMLDivElement | undefined;
+  const [scrollTop, setScrollTop] = createSignal(0);
+  const [viewport, setViewport] = createSignal(GUESSED_VIEWPORT_PX);
+  const [rowHeight, setRowHeight] = createSignal(GUESSED_ROW_PX);
+  const win = createMemo(() =>
+    listWindow({
+      count: store.visibleNotes().length,
+      rowHeight: rowHeight(),
+      scrollTop: scrollTop(),
+      viewportHeight: viewport(),
+      overscan: OVERSCAN_ROWS,
+    }),
+  );
+  const rows = createMemo(() => store.visibleNotes().slice(win().start, win().end));
+  const rowIds = createMemo(() => rows().map((n) => n.id));
+
   // One entry is in the Tab order (the last focused, else the open note, else the first): Tab
-  // passes the list in one step and the arrow keys move inside it.
+  // passes the list in one step and the arrow keys move inside it. When that entry is scrolled out
+  // of the rendered rows, the first rendered one takes its place.
   const [focusedId, setFocusedId] = createSignal<string | null>(null);
   const tabStop = createMemo(() => {
-    const notes = store.visibleNotes();
-    for (const id of [focusedId(), store.editor.openId()]) if (id && notes.some((n) => n.id === id)) return id;
-    return notes[0]?.id ?? null;
+    const shown = rows();
+    for (const id of [focusedId(), store.editor.openId()]) if (id && shown.some((n) => n.id === id)) return id;
+    return shown[0]?.id ?? null;
   });
+
+  /** Scrolls row `index` into view; the rows render at once (signals), so it can take focus next. */
+  function show(index: number): void {
+    if (!scroller) return;
+    const top = scrollToShow(index, rowHeight(), scroller.scrollTop, scroller.clientHeight || viewport());
+    if (top !== scroller.scrollTop) scroller.scrollTop = top;
+    setScrollTop(top);
+  }
+
+  function focusRow(index: number): void {
+    const note = store.visibleNotes()[index];
+    if (!note) return;
+    show(index);
+    scroller?.querySelector<HTMLElement>(`.note-button[data-note-id="${CSS.escape(note.id)}"]`)?.focus();
+  }
+
+  function onKeyDown(e: KeyboardEvent): void {
+    const notes = store.visibleNotes();
+    const id = (document.activeElement as HTMLElement | null)?.dataset.noteId;
+    const at = id ? notes.findIndex((n) => n.id === id) : -1;
+    const target = keyTarget(e.key, at, notes.length);
+    if (target === null) return;
+    e.preventDefault();
+    if (target === 'search') document.querySelector<HTMLElement>('.search input')?.focus();
+    else focusRow(target);
+  }
+
+  function measure(): void {
+    if (!scroller) return;
+    setViewport(scroller.clientHeight || GUESSED_VIEWPORT_PX);
+    const row = scroller.querySelector<HTMLElement>('.note-item');
+    if (row && row.offsetHeight > 0) setRowHeight(row.offsetHeight);
+  }
+
+  onMount(() => {
+    revealInList = (id) => {
+      const notes = store.visibleNotes();
+      const index = id ? notes.findIndex((n) => n.id === id) : -1;
+      show(index >= 0 ? index : 0);
+    };
+    const resize = new ResizeObserver(() => measure());
+    if (scroller) resize.observe(scroller);
+    onCleanup(() => {
+      resize.disconnect();
+      revealInList = null;
+    });
+  });
+  // The first rows rendered give the real row height.
+  createEffect(() => {
+    if (rows().length > 0) queueMicrotask(measure);
+  });
+
   return (
-    <div class="note-list-scroll">
-      <ul class="note-list" role="list" aria-label="Notes" onKeyDown={moveFocus}>
-        <For each={store.visibleNotes()}>
-          {(note) => (
-            <li class="note-item">
+    <div class="note-list-scroll" ref={(el) => (scroller = el)} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <ul
+        class="note-list"
+        role="list"
+        aria-label="Notes"
+        onKeyDown={onKeyDown}
+        style={{ 'padding-top': `${win().before}px`, 'padding-bottom': `${win().after}px` }}
+      >
+        {/* Keyed by id: a note that changes keeps its row (and the focus), only its text updates. */}
+        <For each={rowIds()}>
+          {(id, i) => {
+            const note = (): ListedNote => {
+              const shown = rows();
+              const at = shown[i()];
+              return at?.id === id ? at : (shown.find((n) => n.id === id) ?? placeholder(id));
+            };
+            return (
+            <li class="note-item" aria-setsize={store.visibleNotes().length} aria-posinset={win().start + i() + 1}>
               <button
                 type="button"
                 class="note-button"
-                classList={{ untitled: !note.title.trim() }}
-                data-note-id={note.id}
-                tabIndex={tabStop() === note.id ? 0 : -1}
-                aria-current={store.editor.openId() === note.id ? 'true' : undefined}
-                onFocus={() => setFocusedId(note.id)}
+                classList={{ untitled: !note().title.trim() }}
+                data-note-id={note().id}
+                tabIndex={tabStop() === note().id ? 0 : -1}
+                aria-current={store.editor.openId() === note().id ? 'true' : undefined}
+                onFocus={() => setFocusedId(note().id)}
                 // From the keyboard (no pointer: detail 0), opening a note goes on into it.
-                onClick={(e) => void store.select(note.id, e.detail === 0)}
+                onClick={(e) => void store.select(note().id, e.detail === 0)}
               >
                 <span class="note-title-row">
                   <span class="note-title">
-                    <Show when={note.title.trim()} fallback={displayTitle(note.title)}>
-                      <Highlighted text={note.title} ranges={note.titleRanges} />
+                    <Show when={note().title.trim()} fallback={displayTitle(note().title)}>
+                      <Highlighted text={note().title} ranges={note().titleRanges} />
                     </Show>
                   </span>
-                  <Show when={note.pending && store.sync.tracksSync()}>
+                  <Show when={note().pending && store.sync.tracksSync()}>
                     <span class="pending-mark" role="img" aria-label="Not synced yet" title="Not synced yet" />
                   </Show>
                 </span>
                 <span class="note-meta">
-                  <time dateTime={new Date(note.changedAt).toISOString()}>{formatChangedAt(note.changedAt)}</time>
+                  <time dateTime={new Date(note().changedAt).toISOString()}>{formatChangedAt(note().changedAt)}</time>
                   <span class="note-snippet">
                     {(() => {
-                      const shown = leadToFirstMatch(note.snippet, note.snippetRanges);
+                      const shown = leadToFirstMatch(note().snippet, note().snippetRanges);
                       return <Highlighted text={shown.text} ranges={shown.ranges} />;
                     })()}
                   </span>
                 </span>
               </button>
             </li>
-          )}
+          );
+          }}
         </For>
       </ul>
       <Show when={store.listLoaded() && store.noteCount() === 0}>

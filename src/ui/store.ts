@@ -2,9 +2,9 @@
 // open, the note just deleted (for Undo), and what the user should be told. Views read these and
 // call the actions; only this module, session.ts, trashModel.ts and syncModel.ts talk to the worker.
 import { batch, createMemo, createSignal, type Accessor } from 'solid-js';
-import { createStore, reconcile } from 'solid-js/store';
 import type { NoteSearchHit, NoteSummary, StorageKind } from '../worker/api';
 import { createFilesModel, type FilesModel } from './filesModel';
+import { keepUnchanged, patchList } from './listPatch';
 import { describeError } from './messages';
 import { createSearchState } from './searchState';
 import { createEditorSession, type EditorSession } from './session';
@@ -76,15 +76,16 @@ export interface NotesStore {
   openTrash(): Promise<void>;
 }
 
-export function byLastChange(notes: readonly NoteSummary[]): NoteSummary[] {
-  return [...notes].sort((a, b) => b.changedAt - a.changedAt);
-}
+/** A change of more notes than this reads the whole list again rather than patching it. */
+export const PATCH_MAX_IDS = 200;
+/** The first read on start: enough rows for a screen, so the list shows before the rest is read. */
+export const FIRST_SCREEN_ROWS = 100;
 
 export function createNotesStore(client: NotesClient): NotesStore {
   const [phase, setPhase] = createSignal<Phase>({ kind: 'opening' });
-  // A store reconciled by id keeps each note's object (and so its list row) across refreshes: the
-  // list does not rebuild, and focus stays put, when one note changes.
-  const [notes, setNotes] = createStore<NoteSummary[]>([]);
+  // Unchanged notes keep their objects across updates (listPatch.ts): the keyed list does not
+  // render their rows again, and focus stays put, when one note changes.
+  const [notes, setNotes] = createSignal<readonly NoteSummary[]>([]);
   const [listLoaded, setListLoaded] = createSignal(false);
   const [view, setView] = createSignal<View>('list');
   const [notice, setNotice] = createSignal<string | null>(null);
@@ -97,34 +98,66 @@ export function createNotesStore(client: NotesClient): NotesStore {
   const files = createFilesModel(client);
 
   const search = createSearchState(client, (error) => setNotice(describeError(error)));
-  const visibleNotes = createMemo((): readonly ListedNote[] => search.hits() ?? notes);
+  const visibleNotes = createMemo((): readonly ListedNote[] => search.hits() ?? notes());
 
-  // One list read at a time; changes arriving meanwhile cause exactly one more read.
-  let refreshing: Promise<void> | null = null;
-  let refreshAgain = false;
-  function refreshList(): Promise<void> {
-    if (refreshing) {
-      refreshAgain = true;
-      return refreshing;
-    }
+  // One list read at a time, in order, so an older answer never overwrites a newer one. Changes
+  // arriving meanwhile are gathered: a few changed notes are read and patched in, many (a pulled
+  // page, a restart, another tab taking over) read the whole list again.
+  const pendingIds = new Set<string>();
+  let fullRead: 'none' | 'first-screen' | 'all' = 'none';
+  let reading: Promise<void> | null = null;
+
+  function readList(): Promise<void> {
+    if (reading) return reading;
+    if (fullRead === 'none' && pendingIds.size === 0) return Promise.resolve();
     const run = (async () => {
       try {
-        do {
-          refreshAgain = false;
-          const list = byLastChange(await client.listNotes());
-          batch(() => {
-            setNotes(reconcile(list, { key: 'id' }));
-            setListLoaded(true);
-          });
-        } while (refreshAgain);
+        while (fullRead !== 'none' || pendingIds.size > 0) {
+          if (fullRead !== 'none') {
+            const firstScreen = fullRead === 'first-screen';
+            fullRead = firstScreen ? 'all' : 'none';
+            pendingIds.clear();
+            const list = await client.listNotes(firstScreen ? { limit: FIRST_SCREEN_ROWS } : undefined);
+            // Only the first screen: the rest comes with the next read (unless that was all there is).
+            if (firstScreen && list.length < FIRST_SCREEN_ROWS) fullRead = 'none';
+            batch(() => {
+              setNotes((previous) => keepUnchanged(previous, list));
+              setListLoaded(true);
+            });
+          } else {
+            const ids = [...pendingIds];
+            pendingIds.clear();
+            try {
+              const { summaries, missing } = await client.getNoteSummaries(ids);
+              setNotes((previous) => patchList(previous, summaries, missing));
+            } catch (error) {
+              // An id the worker will not look up (not a note's): the whole list is read instead.
+              if (toWorkerError(error).kind !== 'ValidationError') throw error;
+              fullRead = 'all';
+            }
+          }
+        }
       } catch (error) {
         setNotice(describeError(error));
       } finally {
-        refreshing = null;
+        reading = null;
       }
     })();
-    refreshing = run;
+    reading = run;
     return run;
+  }
+
+  /** Reads the whole list again (after a restore from the Trash, on start). */
+  function refreshList(): Promise<void> {
+    if (fullRead === 'none') fullRead = 'all';
+    return readList();
+  }
+
+  /** Brings the rows of notes `ids` up to date (a change event, a write made here). */
+  function refreshNotes(ids: readonly string[]): Promise<void> {
+    if (ids.length > PATCH_MAX_IDS || (!listLoaded() && fullRead === 'none')) fullRead = 'all';
+    else for (const id of ids) pendingIds.add(id);
+    return readList();
   }
 
   async function start(): Promise<void> {
@@ -136,19 +169,20 @@ export function createNotesStore(client: NotesClient): NotesStore {
         opened = await client.open();
       }
       await client.subscribe((event) => {
-        void refreshList();
+        void refreshNotes(event.entityIds);
         void search.refresh();
         trash.changed();
         void editor.noteChanged(event.entityIds).catch(() => undefined);
         sync.changed();
       });
+      fullRead = 'first-screen';
       await Promise.all([
-        refreshList(),
+        readList(),
         // Without sync the notes still work: a failure here is logged, not a failed start.
         sync.start().catch((error: unknown) => console.error('notes: sync status is not available', error)),
       ]);
       setPhase({ kind: 'ready', storage: opened.storage, ...(opened.warning ? { warning: opened.warning } : {}) });
-      const first = notes[0];
+      const first = notes()[0];
       if (first && !editor.openId()) await editor.open(first.id);
     } catch (error) {
       const failure = toWorkerError(error);
@@ -199,7 +233,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
       if (!(await editor.flush())) return explainUnsaved();
       const note = await client.createNote({ title: '', body: '' });
       search.setQuery('');
-      await refreshList();
+      await refreshNotes([note.id]);
       if (await editor.open(note.id)) {
         batch(() => {
           setNotice(null);
@@ -222,7 +256,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
       await client.deleteNote(id);
       editor.discard();
       setLastDeleted((last) => ({ id, title, serial: (last?.serial ?? 0) + 1 }));
-      await Promise.all([refreshList(), search.refresh()]);
+      await Promise.all([refreshNotes([id]), search.refresh()]);
       const remaining = visibleNotes().filter((n) => n.id !== id);
       const neighbour = remaining[Math.min(Math.max(index, 0), remaining.length - 1)];
       setView('list');
@@ -236,7 +270,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
       if (!deleted) return;
       setLastDeleted(null);
       await client.restoreNote(deleted.id);
-      await Promise.all([refreshList(), search.refresh()]);
+      await Promise.all([refreshNotes([deleted.id]), search.refresh()]);
       if (await editor.open(deleted.id)) {
         batch(() => {
           setNotice(null);
@@ -265,8 +299,8 @@ export function createNotesStore(client: NotesClient): NotesStore {
     phase,
     visibleNotes,
     noMatches: search.noMatches,
-    noteCount: () => notes.length,
-    titleOf: (id) => notes.find((n) => n.id === id)?.title ?? null,
+    noteCount: () => notes().length,
+    titleOf: (id) => notes().find((n) => n.id === id)?.title ?? null,
     listLoaded,
     query: search.query,
     setQuery: search.setQuery,

@@ -11,7 +11,9 @@ import type {
   Note,
   NoteFields,
   NoteSearchHit,
+  ListOptions,
   NotesApi,
+  NoteSummaries,
   NoteSummary,
   OpenResult,
   SyncNowReason,
@@ -30,6 +32,7 @@ import {
   parseMaybeNote,
   parseNote,
   parseNoteSummaries,
+  parseNoteSummariesAnswer,
   parseOpenResult,
   parseSearchHits,
   parseSyncStatus,
@@ -68,7 +71,8 @@ export function errorKind(error: unknown): WorkerErrorKind {
 
 export interface NotesClient {
   open(): Promise<OpenResult>;
-  listNotes(): Promise<NoteSummary[]>;
+  listNotes(options?: ListOptions): Promise<NoteSummary[]>;
+  getNoteSummaries(ids: readonly string[]): Promise<NoteSummaries>;
   getNote(id: string): Promise<Note | null>;
   createNote(fields?: NoteFields, options?: WriteOptions & { readonly id?: string }): Promise<Note>;
   updateNote(id: string, fields: NoteFields, options?: WriteOptions): Promise<Note>;
@@ -147,11 +151,17 @@ export function connectWorker(): NotesClient {
 
   return {
     open: () => call(async (r) => parseOpenResult(await r.open())),
-    listNotes: () =>
+    listNotes: (options) =>
       call(async (r) => {
-        const notes = parseNoteSummaries(await r.listNotes());
+        const notes = parseNoteSummaries(await r.listNotes(options));
         for (const n of notes) seen.add(n.id);
         return notes;
+      }),
+    getNoteSummaries: (ids) =>
+      call(async (r) => {
+        const answer = parseNoteSummariesAnswer(await r.getNoteSummaries([...ids]));
+        for (const n of answer.summaries) seen.add(n.id);
+        return answer;
       }),
     getNote: (id) => call(async (r) => saw(parseMaybeNote(await r.getNote(id)))),
     createNote: (fields, options) => {

@@ -8,6 +8,7 @@ import {
   type ImportSummary,
   type Note,
   type NoteSearchHit,
+  type NoteSummaries,
   type NoteSummary,
   type OpenResult,
   type SyncState,
@@ -98,6 +99,8 @@ export const ImportSummarySchema = v.object({
 
 export const parseOpenResult = (x: unknown): OpenResult => v.parse(OpenResultSchema, x);
 export const parseNoteSummaries = (x: unknown): NoteSummary[] => v.parse(v.array(NoteSummarySchema), x);
+export const parseNoteSummariesAnswer = (x: unknown): NoteSummaries =>
+  v.parse(v.object({ summaries: v.array(NoteSummarySchema), missing: v.array(v.string()) }), x);
 export const parseNote = (x: unknown): Note => v.parse(NoteSchema, x);
 export const parseMaybeNote = (x: unknown): Note | null => v.parse(v.nullable(NoteSchema), x);
 export const parseChangeEvent = (x: unknown): ChangeEvent => v.parse(ChangeEventSchema, x);

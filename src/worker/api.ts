@@ -102,6 +102,20 @@ export interface OpenResult {
   readonly clientId: string;
 }
 
+/** The list rows of some notes (getNoteSummaries): `missing` are not visible (deleted, purged, unknown). */
+export interface NoteSummaries {
+  readonly summaries: readonly NoteSummary[];
+  readonly missing: readonly string[];
+}
+
+/** At most this many ids per getNoteSummaries call. */
+export const MAX_SUMMARY_IDS = 1_000;
+
+export interface ListOptions {
+  /** Only the newest `limit` notes (1..100,000): the first screen of a long list. */
+  readonly limit?: number;
+}
+
 export interface ChangeEvent {
   /** Entities whose visible state changed (created, edited, deleted). */
   readonly entityIds: readonly string[];
@@ -166,7 +180,12 @@ export type SyncNowReason = 'focus' | 'visibility' | 'online' | 'offline' | 'man
 
 export interface NotesApi {
   open(): Promise<OpenResult>;
-  listNotes(): Promise<NoteSummary[]>;
+  listNotes(options?: ListOptions): Promise<NoteSummary[]>;
+  /**
+   * The list rows of the notes `ids` (a ChangeEvent's), so a list can be patched instead of read
+   * again. ValidationError: not an array of note ids, or more than MAX_SUMMARY_IDS.
+   */
+  getNoteSummaries(ids: readonly string[]): Promise<NoteSummaries>;
   getNote(id: string): Promise<Note | null>;
   createNote(fields?: NoteFields, options?: WriteOptions & { readonly id?: string }): Promise<Note>;
   /** Writes only the fields given (the changed ones); one action, one transaction. */

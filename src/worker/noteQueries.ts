@@ -18,21 +18,38 @@ export function snippetOf(body: string): string {
   return t.length > SNIPPET_MAX_CHARS ? `${t.slice(0, SNIPPET_MAX_CHARS - 1)}…` : t;
 }
 
-export function listNotes(db: Db): NoteSummary[] {
+const summaryColumns = `id, title, substr(body, 1, ${SNIPPET_SOURCE_CHARS}) AS head, changed_stamp, ${hasPending} AS pending`;
+
+function rowToSummary(r: Row): NoteSummary {
+  return {
+    id: text(r, 'id'),
+    title: textOrNull(r, 'title') ?? '',
+    snippet: snippetOf(textOrNull(r, 'head') ?? ''),
+    changedAt: stampMs(text(r, 'changed_stamp')),
+    pending: int(r, 'pending') === 1,
+  };
+}
+
+/** The newest `limit` visible notes (all without one): a first screen need not wait for the rest. */
+export function listNotes(db: Db, limit?: number): NoteSummary[] {
   // Only the start of each body leaves SQLite: a list of long notes stays cheap to read.
   return db
     .selectObjects(
-      `SELECT id, title, substr(body, 1, ${SNIPPET_SOURCE_CHARS}) AS head, changed_stamp, ${hasPending} AS pending
-       FROM notes WHERE visible = 1
-       ORDER BY changed_stamp DESC, id DESC`,
+      `SELECT ${summaryColumns} FROM notes WHERE visible = 1
+       ORDER BY changed_stamp DESC, id DESC${limit === undefined ? '' : ' LIMIT ?'}`,
+      limit === undefined ? undefined : [limit],
     )
-    .map((r) => ({
-      id: text(r, 'id'),
-      title: textOrNull(r, 'title') ?? '',
-      snippet: snippetOf(textOrNull(r, 'head') ?? ''),
-      changedAt: stampMs(text(r, 'changed_stamp')),
-      pending: int(r, 'pending') === 1,
-    }));
+    .map(rowToSummary);
+}
+
+/** The list rows of the notes `ids` that are visible (any order); the others are not listed. */
+export function noteSummaries(db: Db, ids: readonly string[]): NoteSummary[] {
+  if (ids.length === 0) return [];
+  return db
+    .selectObjects(`SELECT ${summaryColumns} FROM notes WHERE id IN (SELECT value FROM json_each(?)) AND visible = 1`, [
+      JSON.stringify(ids),
+    ])
+    .map(rowToSummary);
 }
 
 function rowToNote(r: Row): Note {

@@ -3,22 +3,26 @@
 // write. The database itself comes from an injected opener: OPFS in the browser (openDatabase.ts),
 // memory in tests; nothing here touches browser APIs.
 
+import * as v from 'valibot';
 import { isDeleted, type EntityState } from '../sync/merge';
 import { stampClientId } from '../sync/stamp';
-import type {
-  ChangeEvent,
-  Note,
-  NoteFields,
-  NoteSearchHit,
-  NoteSummary,
-  OpenResult,
-  SearchOptions,
-  StorageKind,
-  WriteOptions,
+import {
+  MAX_SUMMARY_IDS,
+  type ChangeEvent,
+  type ListOptions,
+  type NoteSummaries,
+  type Note,
+  type NoteFields,
+  type NoteSearchHit,
+  type NoteSummary,
+  type OpenResult,
+  type SearchOptions,
+  type StorageKind,
+  type WriteOptions,
 } from './api';
 import { ChangeHub } from './changeHub';
 import { DatabaseLockedError, NotFoundError, StorageFullError, storageFailure, ValidationError } from './errors';
-import { getNote, listNotes } from './noteQueries';
+import { getNote, listNotes, noteSummaries } from './noteQueries';
 import { searchNotes } from './search';
 import type { Db } from './sql';
 import { Store, type RemoteAction, type RemoteOptions, type RemoteResult, type StoreDeps } from './store';
@@ -63,6 +67,14 @@ interface Opened {
 
 const COLLECTION = 'notes';
 
+const ListOptionsSchema = v.strictObject({
+  limit: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1), v.maxValue(100_000))),
+});
+const SummaryIdsSchema = v.pipe(
+  v.array(NoteIdSchema, 'must be an array of note ids'),
+  v.maxLength(MAX_SUMMARY_IDS, `at most ${MAX_SUMMARY_IDS} ids at a time`),
+);
+
 export class NotesService {
   readonly changes = new ChangeHub();
   private readonly localWriteListeners = new Set<(upload: boolean) => void>();
@@ -81,8 +93,16 @@ export class NotesService {
     return store;
   }
 
-  async listNotes(): Promise<NoteSummary[]> {
-    return listNotes((await this.store()).db);
+  async listNotes(options?: ListOptions): Promise<NoteSummary[]> {
+    const o = parseInput(ListOptionsSchema, options ?? {}, 'options');
+    return listNotes((await this.store()).db, o.limit);
+  }
+
+  async getNoteSummaries(ids: readonly string[]): Promise<NoteSummaries> {
+    const wanted = parseInput(SummaryIdsSchema, ids, 'ids');
+    const summaries = noteSummaries((await this.store()).db, wanted);
+    const found = new Set(summaries.map((n) => n.id));
+    return { summaries, missing: [...new Set(wanted.filter((id) => !found.has(id)))] };
   }
 
   async searchNotes(query: string, options?: SearchOptions): Promise<NoteSearchHit[]> {

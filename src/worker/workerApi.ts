@@ -23,7 +23,8 @@ export function notesApiOf(
       if (r.state === 'ready') sync.start().catch((e: unknown) => console.error('Sync could not start', e));
       return r;
     },
-    listNotes: () => notes.listNotes(),
+    listNotes: (options) => notes.listNotes(options),
+    getNoteSummaries: (ids) => notes.getNoteSummaries(ids),
     getNote: (id) => notes.getNote(id),
     createNote: (fields, options) => notes.createNote(fields, options),
     updateNote: (id, fields, options) => notes.updateNote(id, fields, options),
