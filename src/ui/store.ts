@@ -106,6 +106,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
   const pendingIds = new Set<string>();
   let fullRead: 'none' | 'first-screen' | 'all' = 'none';
   let reading: Promise<void> | null = null;
+  let onListed = (): void => undefined;
 
   function readList(): Promise<void> {
     if (reading) return reading;
@@ -124,6 +125,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
               setNotes((previous) => keepUnchanged(previous, list));
               setListLoaded(true);
             });
+            onListed();
           } else {
             const ids = [...pendingIds];
             pendingIds.clear();
@@ -175,9 +177,11 @@ export function createNotesStore(client: NotesClient): NotesStore {
         void editor.noteChanged(event.entityIds).catch(() => undefined);
         sync.changed();
       });
+      // The app shows as soon as the first screen of the list is read; the rest follows.
       fullRead = 'first-screen';
+      const firstScreen = new Promise<void>((resolve) => (onListed = resolve));
       await Promise.all([
-        readList(),
+        Promise.race([firstScreen, readList()]),
         // Without sync the notes still work: a failure here is logged, not a failed start.
         sync.start().catch((error: unknown) => console.error('notes: sync status is not available', error)),
       ]);
