@@ -58,6 +58,44 @@ export function appendAction(db: Db, a: Action, status: ActionStatus, serverSeq:
   );
 }
 
+/** Appends a pulled page's new actions in one statement, in order (one bind instead of ten per action). */
+export function appendActions(db: Db, entries: readonly { readonly action: Action; readonly status: ActionStatus; readonly serverSeq: number | null }[]): void {
+  if (entries.length === 0) return;
+  const rows = entries.map(({ action: a, status, serverSeq }) => [
+    a.id,
+    a.collection,
+    a.entityId,
+    a.type,
+    JSON.stringify(a.payload),
+    a.hlc,
+    a.clientId,
+    a.base === undefined ? null : JSON.stringify(a.base),
+    serverSeq,
+    status,
+  ]);
+  run(
+    db,
+    `INSERT INTO actions (id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status)
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
+     FROM json_each(?) ORDER BY key`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export interface ActionMark {
+  readonly status: ActionStatus;
+  readonly serverSeq: number | null;
+}
+
+/** Where each of `ids` already in the log stands (one query for a pulled page); absent ids are new. */
+export function actionMarks(db: Db, ids: readonly string[]): Map<string, ActionMark> {
+  const marks = new Map<string, ActionMark>();
+  if (ids.length === 0) return marks;
+  const rows = selectRows(db, `SELECT id, status, server_seq FROM actions WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
+  for (const r of rows) marks.set(text(r, 'id'), { status: text(r, 'status') as ActionStatus, serverSeq: intOrNull(r, 'server_seq') });
+  return marks;
+}
+
 export function findAction(db: Db, id: string): LoggedAction | undefined {
   const row = selectRow(db, `SELECT ${COLUMNS} FROM actions WHERE id = ?`, [id]);
   return row ? rowToLogged(row) : undefined;

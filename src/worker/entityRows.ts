@@ -6,7 +6,7 @@
 
 import { collections, fieldNames, type CollectionName, type FieldSpec } from '../sync/collections';
 import { isVisible, lastChangedStamp, type EntityState } from '../sync/merge';
-import { ident, run, selectRow, textOrNull, type Db, type Row } from './sql';
+import { ident, run, selectRow, selectRows, text, textOrNull, type Db, type Row } from './sql';
 
 const tombstones = ['created_stamp', 'deleted_stamp', 'restored_stamp', 'purged_stamp'] as const;
 
@@ -14,6 +14,7 @@ interface CollectionSql {
   readonly fields: readonly string[];
   readonly select: string;
   readonly selectOne: string;
+  readonly selectMany: string;
   readonly upsert: string;
 }
 
@@ -30,6 +31,7 @@ function sqlFor(collection: CollectionName): CollectionSql {
     fields,
     select: `SELECT ${quoted.join(', ')} FROM ${table}`,
     selectOne: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id = ?`,
+    selectMany: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`,
     upsert:
       `INSERT INTO ${table} (${quoted.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
       `ON CONFLICT (id) DO UPDATE SET ${quoted
@@ -75,6 +77,14 @@ export function rowToEntity(collection: CollectionName, row: Row): EntityState {
 export function loadEntity(db: Db, collection: CollectionName, id: string): EntityState | undefined {
   const row = selectRow(db, sqlFor(collection).selectOne, [id]);
   return row ? rowToEntity(collection, row) : undefined;
+}
+
+/** The rows of those of `ids` that exist, by id (one query for a pulled page). */
+export function loadEntities(db: Db, collection: CollectionName, ids: readonly string[]): Map<string, EntityState> {
+  const found = new Map<string, EntityState>();
+  if (ids.length === 0) return found;
+  for (const r of selectRows(db, sqlFor(collection).selectMany, [JSON.stringify(ids)])) found.set(text(r, 'id'), rowToEntity(collection, r));
+  return found;
 }
 
 export function saveEntity(db: Db, collection: CollectionName, e: EntityState): void {

@@ -31,9 +31,9 @@ import { isCollectionName, type CollectionName } from '../sync/collections';
 import { formatHlc, maxHlc, parseHlc, receiveHlc, sendHlc } from '../sync/hlc';
 import { entityKey, isVisible, mergeAction, type Conflict, type EntityState } from '../sync/merge';
 import { ActionSchema, describeIssues } from '../sync/protocol';
-import { appendAction, findAction, listPendingActions, markAcked, quarantineAction } from './actionLog';
+import { actionMarks, appendAction, appendActions, findAction, listPendingActions, markAcked, quarantineAction } from './actionLog';
 import { listOpenConflicts, recordConflicts, type StoredConflict } from './conflicts';
-import { loadEntity, saveEntity } from './entityRows';
+import { loadEntities, loadEntity, saveEntity } from './entityRows';
 import { ValidationError } from './errors';
 import {
   ensureClientId,
@@ -183,16 +183,24 @@ export class Store {
   }
 
   applyRemote(actions: readonly RemoteAction[], options: RemoteOptions = {}): RemoteResult {
+    for (const a of actions) {
+      if (!isCollectionName(a.collection)) throw new ValidationError(`unknown collection ${JSON.stringify(a.collection)}`);
+    }
     return inTransaction(this.db, () => {
       const now = this.deps.now();
       if (options.serverTime !== undefined) setClockOffset(this.db, options.serverTime - now);
       const hlcNow = now + getClockOffset(this.db);
+      // Per page, not per action: one lookup of the log, one load of the rows the page touches, each
+      // changed row saved once at the end, one insert of the new actions, one clock read and write.
+      // Merge is order-independent, so folding a page's actions on one entity in memory is exact.
+      const marks = actionMarks(this.db, actions.map((a) => a.id));
+      const rows = this.loadTouched(actions);
       const touched = new Map<string, Touched>();
       const touch = (collection: CollectionName, id: string): Touched => {
         const key = entityKey(collection, id);
         let t = touched.get(key);
         if (!t) {
-          const state = this.entity(collection, id);
+          const state = rows.get(key);
           t = { collection, id, wasVisible: state !== undefined && isVisible(state), state, dirty: false, ackChanged: false };
           touched.set(key, t);
         }
@@ -200,25 +208,28 @@ export class Store {
       };
       let clock = readClock(this.db, this.clientId);
       const conflicts: Conflict[] = [];
-      let inserted = 0;
+      const fresh = new Map<string, { action: Action; status: 'acked'; serverSeq: number | null }>();
       let acked = 0;
 
       for (const a of actions) {
-        if (!isCollectionName(a.collection)) throw new ValidationError(`unknown collection ${JSON.stringify(a.collection)}`);
+        const collection = a.collection as CollectionName;
         clock = receiveHlc(clock, parseHlc(a.hlc), hlcNow);
         const seq = a.seq ?? null;
-        const logged = findAction(this.db, a.id);
+        const logged = marks.get(a.id);
         if (logged) {
           if (logged.status !== 'acked' || (seq !== null && logged.serverSeq === null)) {
-            markAcked(this.db, a.id, seq);
+            const entry = fresh.get(a.id); // the same action twice in one page
+            if (entry) entry.serverSeq ??= seq;
+            else markAcked(this.db, a.id, seq);
+            marks.set(a.id, { status: 'acked', serverSeq: seq ?? logged.serverSeq });
             acked++;
-            if (logged.status === 'pending') touch(a.collection, a.entityId).ackChanged = true;
+            if (logged.status === 'pending') touch(collection, a.entityId).ackChanged = true;
           }
           continue;
         }
-        appendAction(this.db, stripSeq(a), 'acked', seq);
-        inserted++;
-        const t = touch(a.collection, a.entityId);
+        fresh.set(a.id, { action: stripSeq(a), status: 'acked', serverSeq: seq });
+        marks.set(a.id, { status: 'acked', serverSeq: seq });
+        const t = touch(collection, a.entityId);
         const merged = mergeAction(t.state, a, this.clientId);
         if (merged.changed) {
           t.state = merged.state;
@@ -226,6 +237,7 @@ export class Store {
         }
         conflicts.push(...merged.conflicts);
       }
+      appendActions(this.db, [...fresh.values()]);
 
       const changedIds: string[] = [];
       for (const t of touched.values()) {
@@ -235,11 +247,27 @@ export class Store {
       }
       if (options.serverTime !== undefined) clock = maxHlc(clock, { ms: Math.floor(options.serverTime), counter: 0 });
       writeClock(this.db, clock);
-      const fresh = recordConflicts(this.db, conflicts, now);
+      const recorded = recordConflicts(this.db, conflicts, now);
       if (options.cursor !== undefined) setSyncCursor(this.db, options.cursor);
       if (options.epoch !== undefined) setSyncEpoch(this.db, options.epoch);
-      return { changedIds, conflicts: fresh, inserted, acked };
+      return { changedIds, conflicts: recorded, inserted: fresh.size, acked };
     });
+  }
+
+  /** The current rows of every entity a page's actions name, by entityKey, in one query per collection. */
+  private loadTouched(actions: readonly RemoteAction[]): Map<string, EntityState> {
+    const ids = new Map<CollectionName, Set<string>>();
+    for (const a of actions) {
+      const c = a.collection as CollectionName;
+      let set = ids.get(c);
+      if (!set) ids.set(c, (set = new Set()));
+      set.add(a.entityId);
+    }
+    const rows = new Map<string, EntityState>();
+    for (const [collection, set] of ids) {
+      for (const [id, state] of loadEntities(this.db, collection, [...set])) rows.set(entityKey(collection, id), state);
+    }
+    return rows;
   }
 
   pendingActions(limit: number): Action[] {
