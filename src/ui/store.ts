@@ -171,7 +171,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
         opened = await client.open();
       }
       await client.subscribe((event) => {
-        void refreshNotes(event.entityIds);
+        void (event.all ? refreshList() : refreshNotes(event.entityIds));
         void search.refresh();
         trash.changed();
         void editor.noteChanged(event.entityIds).catch(() => undefined);

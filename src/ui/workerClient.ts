@@ -143,7 +143,8 @@ export function connectWorker(): NotesClient {
   };
   const changeListeners = new Set<(event: ChangeEvent) => void>();
   link.onRestart(() => {
-    const event: ChangeEvent = { entityIds: [...seen] };
+    // Notes created elsewhere meanwhile were never seen here: the whole list must be read again.
+    const event: ChangeEvent = { entityIds: [...seen], all: true };
     for (const listener of changeListeners) listener(event);
   });
   const withActionId = <O extends { readonly actionId?: string }>(options: O | undefined): O & { readonly actionId: string } =>

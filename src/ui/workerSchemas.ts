@@ -43,7 +43,7 @@ export const NoteSchema = v.object({
   pending: v.boolean(),
 });
 
-export const ChangeEventSchema = v.object({ entityIds: v.array(v.string()) });
+export const ChangeEventSchema = v.object({ entityIds: v.array(v.string()), all: v.optional(v.boolean()) });
 
 export const WorkerErrorNameSchema = v.picklist(workerErrorNames);
 

@@ -119,6 +119,8 @@ export interface ListOptions {
 export interface ChangeEvent {
   /** Entities whose visible state changed (created, edited, deleted). */
   readonly entityIds: readonly string[];
+  /** Which entities changed is unknown (the page's worker restarted after a freeze): re-read everything. */
+  readonly all?: boolean;
 }
 
 /** Error names a caller may switch on (Comlink carries name and message across threads). */
