@@ -8,7 +8,6 @@ import { mergeAll, type EntityState } from '../../src/sync/merge';
 import type { SequencedAction } from '../../src/sync/action';
 import { runSyncCycle, type CycleResult, type SyncCycleOptions, type SyncStore } from '../../src/sync/syncCycle';
 import { httpTransport, type FetchLike, type Transport } from '../../src/sync/transport';
-import type { Timers } from '../../src/sync/scheduler';
 import { ConflictService } from '../../src/worker/conflictService';
 import { NotesService } from '../../src/worker/notesService';
 import type { Db } from '../../src/worker/sql';
@@ -164,31 +163,4 @@ export async function reopen(bytes: Uint8Array): Promise<Db> {
   return db;
 }
 
-/** Timers driven by hand: advance(ms) fires what is due, in order. */
-export function manualTimers(): Timers & { advance(ms: number): void; pending(): number[] } {
-  let now = 0;
-  let next = 0;
-  const due = new Map<number, { at: number; fn: () => void }>();
-  return {
-    set(fn, ms) {
-      const id = next++;
-      due.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clear(h) {
-      due.delete(h as number);
-    },
-    advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        const first = [...due.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!first) break;
-        due.delete(first[0]);
-        now = first[1].at;
-        first[1].fn();
-      }
-      now = until;
-    },
-    pending: () => [...due.values()].map((t) => t.at - now).sort((a, b) => a - b),
-  };
-}
+export { manualTimers } from '../sync/manualTimers';
