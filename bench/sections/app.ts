@@ -12,7 +12,7 @@ import { serveApp, type AppServer } from '../lib/httpServer';
 import type { Plan } from '../lib/plan';
 import type { Results } from '../lib/results';
 import { median, percentile, round } from '../lib/stats';
-import { OWNER_LOCK } from '../../src/worker/ownership';
+import { OWNER_LOCK } from '../../src/worker/tabs/ownership';
 
 export const LIST = 'ul[aria-label="Notes"]';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,21 +1,21 @@
 import { Match, Show, Switch, createEffect, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
-import { AccountDialog } from './AccountDialog';
-import { AppNav } from './AppNav';
-import { ConflictsPanel, RefusedChanges } from './Conflicts';
-import { Editor, NoNoteOpen } from './Editor';
-import { createInstallModel } from './install';
-import { NoteList } from './NoteList';
-import { LockedScreen, FailedScreen, OpeningScreen, MemoryBanner, NoticeBanner, SessionEndedBanner } from './Notices';
-import { SearchBox } from './SearchBox';
-import { SettingsDialog } from './SettingsDialog';
-import { isMacPlatform, listenForShortcuts, shortcutKeys } from './shortcuts';
-import { StatusBar } from './StatusBar';
-import { createStorageModel } from './storageModel';
-import { pendingLine } from './syncText';
-import { TrashView } from './TrashView';
-import { UndoToast } from './UndoToast';
-import { UpdatePrompt } from './UpdatePrompt';
-import type { NotesStore } from './store';
+import { AccountDialog } from './components/settings/AccountDialog';
+import { AppNav } from './components/shell/AppNav';
+import { ConflictsPanel, RefusedChanges } from './components/notes/Conflicts';
+import { Editor, NoNoteOpen } from './components/notes/Editor';
+import { createInstallModel } from './browser/install';
+import { NoteList } from './components/notes/NoteList';
+import { LockedScreen, FailedScreen, OpeningScreen, MemoryBanner, NoticeBanner, SessionEndedBanner } from './components/shell/Notices';
+import { SearchBox } from './components/notes/SearchBox';
+import { SettingsDialog } from './components/settings/SettingsDialog';
+import { isMacPlatform, listenForShortcuts, shortcutKeys } from './logic/shortcuts';
+import { StatusBar } from './components/shell/StatusBar';
+import { createStorageModel } from './state/storageModel';
+import { pendingLine } from './text/syncText';
+import { TrashView } from './components/notes/TrashView';
+import { UndoToast } from './components/shell/UndoToast';
+import { UpdatePrompt } from './components/shell/UpdatePrompt';
+import type { NotesStore } from './state/store';
 
 /** Below this width one pane shows at a time (styles.css). */
 const narrowScreen = '(max-width: 719px)';

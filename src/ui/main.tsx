@@ -1,8 +1,8 @@
 import { createRoot } from 'solid-js';
 import { render } from 'solid-js/web';
 import { App } from './App';
-import { createNotesStore } from './store';
-import { connectWorker } from './workerClient';
+import { createNotesStore } from './state/store';
+import { connectWorker } from './connection/workerClient';
 import './styles.css';
 
 const root = document.getElementById('root');

@@ -2,21 +2,21 @@
 // whichever role it has among the tabs (tabNode.ts): the leader holds the owner lock, opens SQLite on
 // OPFS and syncs with the same-origin server; a follower forwards every call to the leader. The page
 // creates it with
-//   new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module' })
+//   new Worker(new URL('./main.ts', import.meta.url), { type: 'module' })
 // and wraps it with Comlink.wrap<NotesApi>(worker).
 
 import * as Comlink from 'comlink';
 import { uuidv7 } from 'uuidv7';
-import { authClient } from './authClient';
-import { ConflictService } from './conflictService';
-import type { LeaderServices } from './leader';
-import { NotesService } from './notesService';
-import { openBrowserDatabase } from './openDatabase';
-import { platformLocks } from './ownership';
-import { storageNearlyFull } from './storageQuota';
-import { SyncService } from './syncService';
-import { TAB_CHANNEL, TabChannel } from './tabChannel';
-import { TabNode } from './tabNode';
+import { authClient } from './sync/authClient';
+import { ConflictService } from './notes/conflictService';
+import type { LeaderServices } from './tabs/leader';
+import { NotesService } from './notes/notesService';
+import { openBrowserDatabase } from './db/openDatabase';
+import { platformLocks } from './tabs/ownership';
+import { storageNearlyFull } from './db/storageQuota';
+import { SyncService } from './sync/syncService';
+import { TAB_CHANNEL, TabChannel } from './tabs/tabChannel';
+import { TabNode } from './tabs/tabNode';
 import { notesApiOf } from './workerApi';
 
 const timers = {

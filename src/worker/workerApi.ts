@@ -3,11 +3,11 @@
 // joins them.
 
 import type { NotesApi } from './api';
-import type { ConflictService } from './conflictService';
-import { ExportImportService } from './exportImportService';
-import type { NotesService } from './notesService';
-import type { SyncService } from './syncService';
-import { TrashService } from './trash';
+import type { ConflictService } from './notes/conflictService';
+import { ExportImportService } from './files/exportImportService';
+import type { NotesService } from './notes/notesService';
+import type { SyncService } from './sync/syncService';
+import { TrashService } from './notes/trash';
 
 export function notesApiOf(
   notes: NotesService,

@@ -2,9 +2,9 @@
 // browser runs on OPFS. Clocks and ids are injected so runs are reproducible.
 
 import sqlite3InitModule, { type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
-import type { Db } from '../../src/worker/sql';
-import { Store, type StoreDeps } from '../../src/worker/store';
-import { NotesService, type ServiceEnv } from '../../src/worker/notesService';
+import type { Db } from '../../src/worker/db/sql';
+import { Store, type StoreDeps } from '../../src/worker/store/store';
+import { NotesService, type ServiceEnv } from '../../src/worker/notes/notesService';
 
 let sqlite: Promise<Sqlite3Static> | undefined;
 

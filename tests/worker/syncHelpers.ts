@@ -8,11 +8,11 @@ import { mergeAll, type EntityState } from '../../src/sync/merge';
 import type { SequencedAction } from '../../src/sync/action';
 import { runSyncCycle, type CycleResult, type SyncCycleOptions, type SyncStore } from '../../src/sync/syncCycle';
 import { httpTransport, type FetchLike, type Transport } from '../../src/sync/transport';
-import { ConflictService } from '../../src/worker/conflictService';
-import { NotesService } from '../../src/worker/notesService';
-import type { Db } from '../../src/worker/sql';
-import type { Store } from '../../src/worker/store';
-import { workerSyncStore } from '../../src/worker/syncStore';
+import { ConflictService } from '../../src/worker/notes/conflictService';
+import { NotesService } from '../../src/worker/notes/notesService';
+import type { Db } from '../../src/worker/db/sql';
+import type { Store } from '../../src/worker/store/store';
+import { workerSyncStore } from '../../src/worker/sync/syncStore';
 import { idMaker, loadSqlite, memoryDb } from './helpers';
 
 export const T0 = Date.UTC(2026, 0, 1);

@@ -5,9 +5,9 @@
 
 import type { Action } from '../../../src/sync/action';
 import { mergeAll, type EntityState } from '../../../src/sync/merge';
-import { appendAction, iterateActions } from '../../../src/worker/actionLog';
-import { clearEntities, saveEntity } from '../../../src/worker/entityRows';
-import { inTransaction, type Db } from '../../../src/worker/sql';
+import { appendAction, iterateActions } from '../../../src/worker/store/actionLog';
+import { clearEntities, saveEntity } from '../../../src/worker/store/entityRows';
+import { inTransaction, type Db } from '../../../src/worker/db/sql';
 
 function byStamp(a: Action, b: Action): number {
   if (a.hlc !== b.hlc) return a.hlc < b.hlc ? -1 : 1;

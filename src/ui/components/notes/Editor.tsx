@@ -1,0 +1,113 @@
+import { Show, createEffect, on, type JSX } from 'solid-js';
+import type { SaveState } from '../../logic/draft';
+import { describeSaveError } from '../../text/messages';
+import { focusNoteInList } from './NoteList';
+import type { NotesStore } from '../../state/store';
+
+const saveLabels: Record<SaveState['kind'], string> = {
+  saved: 'Saved',
+  unsaved: 'Edited',
+  saving: 'Saving…',
+  failed: 'Not saved',
+};
+
+export function Editor(props: { store: NotesStore }): JSX.Element {
+  const editor = props.store.editor;
+  // eslint-disable-next-line no-unassigned-vars -- assigned by Solid's ref
+  let titleInput: HTMLInputElement | undefined;
+
+  createEffect(on(props.store.titleFocus, () => titleInput?.focus(), { defer: true }));
+
+  const failure = (): string | null => {
+    const state = editor.saveState();
+    return state.kind === 'failed' ? describeSaveError(state.error) : null;
+  };
+
+  // Leaving a field writes it now rather than after the debounce.
+  const flush = (): void => void editor.flush();
+
+  // Escape leaves the note (saving it) for its entry in the list, where the arrow keys go on.
+  const leave = async (): Promise<void> => {
+    const id = editor.openId();
+    await props.store.backToList();
+    if (props.store.view() === 'list') focusNoteInList(id);
+  };
+
+  const deleteNote = async (): Promise<void> => {
+    await props.store.deleteOpenNote();
+    // A delete shows the list (on a phone the editor goes away): the focus goes to the entry of the
+    // note now open, or to New note when none is left, rather than falling to the page.
+    if (props.store.view() === 'list') focusNoteInList(editor.openId());
+  };
+
+  return (
+    <section
+      class="editor"
+      aria-label="Editor"
+      aria-busy={props.store.switching()}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !e.isComposing && !e.defaultPrevented) {
+          e.preventDefault();
+          void leave();
+        }
+      }}
+    >
+      <div class="editor-toolbar">
+        <button type="button" class="button ghost back-button" aria-label="Back to notes" onClick={() => void props.store.backToList()}>
+          <span aria-hidden="true">‹</span> Notes
+        </button>
+        <span class="save-state" data-state={editor.saveState().kind}>
+          {saveLabels[editor.saveState().kind]}
+        </span>
+        <button type="button" class="button danger" onClick={() => void deleteNote()}>
+          Delete note
+        </button>
+      </div>
+      <Show when={failure()}>
+        {(message) => (
+          <p class="editor-error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <input
+        ref={titleInput}
+        class="title-input"
+        type="text"
+        aria-label="Title"
+        placeholder="Title"
+        maxLength={1000}
+        readOnly={props.store.switching()}
+        value={editor.title()}
+        onInput={(e) => editor.edit('title', e.currentTarget.value)}
+        onBlur={flush}
+        onKeyDown={(e) => {
+          // Enter in the title moves on to the body, as in most note apps.
+          if (e.key === 'Enter' && !e.isComposing) {
+            e.preventDefault();
+            e.currentTarget.parentElement?.querySelector<HTMLTextAreaElement>('.body-input')?.focus();
+          }
+        }}
+      />
+      <textarea
+        class="body-input"
+        aria-label="Body"
+        placeholder="Start writing…"
+        maxLength={500_000}
+        readOnly={props.store.switching()}
+        value={editor.body()}
+        onInput={(e) => editor.edit('body', e.currentTarget.value)}
+        onBlur={flush}
+      />
+    </section>
+  );
+}
+
+export function NoNoteOpen(props: { hasNotes: boolean }): JSX.Element {
+  return (
+    <div class="no-note">
+      <p class="no-note-title">{props.hasNotes ? 'No note open' : 'Your notes live here'}</p>
+      <p>{props.hasNotes ? 'Pick a note from the list, or press New note.' : 'Press New note to start writing. Everything is saved as you type, even offline.'}</p>
+    </div>
+  );
+}

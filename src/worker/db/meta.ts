@@ -1,0 +1,91 @@
+// The database's own small facts, in the `meta` key/value table: who this device is, its clock,
+// and where sync stands. They live in the database, not in memory, so they commit and roll back
+// with the writes they belong to.
+
+import { formatHlc, initialHlc, parseHlc, type Hlc } from '../../sync/hlc';
+import { run, selectRow, text, type Db } from './sql';
+
+export const metaKeys = {
+  clientId: 'client_id',
+  hlc: 'hlc',
+  syncCursor: 'sync_cursor',
+  syncEpoch: 'sync_epoch',
+  clockOffset: 'clock_offset_ms',
+  lastSyncedAt: 'last_synced_at',
+} as const;
+
+export function getMeta(db: Db, key: string): string | undefined {
+  const row = selectRow(db, 'SELECT value FROM meta WHERE key = ?', [key]);
+  return row ? text(row, 'value') : undefined;
+}
+
+export function setMeta(db: Db, key: string, value: string): void {
+  run(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+}
+
+/** This database's client id: made once (UUIDv7), then kept for the life of the database. */
+export function ensureClientId(db: Db, newId: () => string): string {
+  db.exec({ sql: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', bind: [metaKeys.clientId, newId()] });
+  const id = getMeta(db, metaKeys.clientId);
+  if (id === undefined) throw new Error('client id missing after insert');
+  return id;
+}
+
+export function readClock(db: Db, clientId: string): Hlc {
+  const s = getMeta(db, metaKeys.hlc);
+  return s === undefined ? initialHlc(clientId) : { ...parseHlc(s), node: clientId };
+}
+
+export function writeClock(db: Db, hlc: Hlc): void {
+  setMeta(db, metaKeys.hlc, formatHlc(hlc));
+}
+
+/** The last server seq this device has applied (0 before the first pull). */
+export function getSyncCursor(db: Db): number {
+  const s = getMeta(db, metaKeys.syncCursor);
+  return s === undefined ? 0 : Number(s);
+}
+
+export function setSyncCursor(db: Db, cursor: number): void {
+  if (!Number.isSafeInteger(cursor) || cursor < 0) throw new RangeError(`bad sync cursor ${cursor}`);
+  setMeta(db, metaKeys.syncCursor, String(cursor));
+}
+
+/** The server database this device last synced with; a change means the backend was reset. */
+export function getSyncEpoch(db: Db): string | undefined {
+  return getMeta(db, metaKeys.syncEpoch);
+}
+
+export function setSyncEpoch(db: Db, epoch: string): void {
+  setMeta(db, metaKeys.syncEpoch, epoch);
+}
+
+/**
+ * How far the server's clock is ahead of this device's (ms, negative when behind), measured at the
+ * last pull. Stamps are taken on the corrected clock (now + offset), so devices whose clocks are
+ * minutes apart still stamp in the server's time and the server never refuses them as too far ahead.
+ */
+export function getClockOffset(db: Db): number {
+  const s = getMeta(db, metaKeys.clockOffset);
+  const n = s === undefined ? 0 : Number(s);
+  return Number.isFinite(n) ? n : 0;
+}
+
+export function setClockOffset(db: Db, offsetMs: number): void {
+  if (!Number.isFinite(offsetMs)) throw new RangeError(`bad clock offset ${offsetMs}`);
+  setMeta(db, metaKeys.clockOffset, String(Math.round(offsetMs)));
+}
+
+/** When the last sync cycle finished without error (device wall time), or null before the first. */
+export function getLastSyncedAt(db: Db): number | null {
+  const s = getMeta(db, metaKeys.lastSyncedAt);
+  return s === undefined ? null : Number(s);
+}
+
+export function setLastSyncedAt(db: Db, at: number): void {
+  setMeta(db, metaKeys.lastSyncedAt, String(at));
+}
+
+export function deleteMeta(db: Db, key: string): void {
+  run(db, 'DELETE FROM meta WHERE key = ?', [key]);
+}

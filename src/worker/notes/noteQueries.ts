@@ -1,0 +1,96 @@
+// What the UI reads: notes from the materialized table only (never the log), deleted and purged
+// notes hidden (the `visible` column, written from merge.ts isVisible), newest change first.
+
+import { stampMs } from '../../sync/stamp';
+import type { Note, NoteSummary } from '../api';
+import type { NoteForExport } from '../files/exportFormat';
+import { int, text, textOrNull, type Db, type Row } from '../db/sql';
+
+const SNIPPET_SOURCE_CHARS = 400;
+const SNIPPET_MAX_CHARS = 140;
+
+const hasPending = `EXISTS (SELECT 1 FROM actions a WHERE a.collection = 'notes' AND a.entity_id = notes.id AND a.status = 'pending')`;
+
+/** The first non-blank line of the body, for the list. */
+export function snippetOf(body: string): string {
+  const line = body.split('\n').find((l) => l.trim() !== '') ?? '';
+  const t = line.trim();
+  return t.length > SNIPPET_MAX_CHARS ? `${t.slice(0, SNIPPET_MAX_CHARS - 1)}…` : t;
+}
+
+const summaryColumns = `id, title, substr(body, 1, ${SNIPPET_SOURCE_CHARS}) AS head, changed_stamp, ${hasPending} AS pending`;
+
+function rowToSummary(r: Row): NoteSummary {
+  return {
+    id: text(r, 'id'),
+    title: textOrNull(r, 'title') ?? '',
+    snippet: snippetOf(textOrNull(r, 'head') ?? ''),
+    changedAt: stampMs(text(r, 'changed_stamp')),
+    pending: int(r, 'pending') === 1,
+  };
+}
+
+/** The newest `limit` visible notes (all without one): a first screen need not wait for the rest. */
+export function listNotes(db: Db, limit?: number): NoteSummary[] {
+  // Only the start of each body leaves SQLite: a list of long notes stays cheap to read.
+  return db
+    .selectObjects(
+      `SELECT ${summaryColumns} FROM notes WHERE visible = 1
+       ORDER BY changed_stamp DESC, id DESC${limit === undefined ? '' : ' LIMIT ?'}`,
+      limit === undefined ? undefined : [limit],
+    )
+    .map(rowToSummary);
+}
+
+/** The list rows of the notes `ids` that are visible (any order); the others are not listed. */
+export function noteSummaries(db: Db, ids: readonly string[]): NoteSummary[] {
+  if (ids.length === 0) return [];
+  return db
+    .selectObjects(`SELECT ${summaryColumns} FROM notes WHERE id IN (SELECT value FROM json_each(?)) AND visible = 1`, [
+      JSON.stringify(ids),
+    ])
+    .map(rowToSummary);
+}
+
+function rowToNote(r: Row): Note {
+  const stamps: Record<string, string> = {};
+  const titleStamp = textOrNull(r, 'title_stamp');
+  const bodyStamp = textOrNull(r, 'body_stamp');
+  if (titleStamp !== null) stamps.title = titleStamp;
+  if (bodyStamp !== null) stamps.body = bodyStamp;
+  return {
+    id: text(r, 'id'),
+    title: textOrNull(r, 'title') ?? '',
+    body: textOrNull(r, 'body') ?? '',
+    createdAt: stampMs(text(r, 'created_stamp')),
+    changedAt: stampMs(text(r, 'changed_stamp')),
+    stamps,
+    pending: int(r, 'pending') === 1,
+  };
+}
+
+/** A visible note, or null when it does not exist or is deleted. */
+export function getNote(db: Db, id: string): Note | null {
+  const r = db.selectObject(
+    `SELECT id, title, body, title_stamp, body_stamp, created_stamp, changed_stamp, ${hasPending} AS pending
+     FROM notes WHERE id = ? AND visible = 1`,
+    [id],
+  );
+  return r ? rowToNote(r) : null;
+}
+
+/** Every visible note in full, oldest first, for export. */
+export function notesForExport(db: Db): NoteForExport[] {
+  return db
+    .selectObjects(
+      `SELECT id, title, body, created_stamp, changed_stamp FROM notes WHERE visible = 1
+       ORDER BY created_stamp, id`,
+    )
+    .map((r) => ({
+      id: text(r, 'id'),
+      title: textOrNull(r, 'title') ?? '',
+      body: textOrNull(r, 'body') ?? '',
+      createdAt: stampMs(text(r, 'created_stamp')),
+      updatedAt: stampMs(text(r, 'changed_stamp')),
+    }));
+}

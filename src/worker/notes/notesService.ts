@@ -1,0 +1,263 @@
+// The notes part of the NotesApi (api.ts), over a Store. Validates every argument, turns storage
+// failures into the named errors of api.ts, and publishes a change event after each committed
+// write. The database itself comes from an injected opener: OPFS in the browser (openDatabase.ts),
+// memory in tests; nothing here touches browser APIs.
+
+import * as v from 'valibot';
+import { isDeleted, type EntityState } from '../../sync/merge';
+import { stampClientId } from '../../sync/stamp';
+import {
+  MAX_SUMMARY_IDS,
+  type ChangeEvent,
+  type ListOptions,
+  type NoteSummaries,
+  type Note,
+  type NoteFields,
+  type NoteSearchHit,
+  type NoteSummary,
+  type OpenResult,
+  type SearchOptions,
+  type StorageKind,
+  type WriteOptions,
+} from '../api';
+import { ChangeHub } from '../tabs/changeHub';
+import { DatabaseLockedError, NotFoundError, StorageFullError, storageFailure, ValidationError } from '../errors';
+import { getNote, listNotes, noteSummaries } from './noteQueries';
+import { searchNotes } from './search';
+import type { Db } from '../db/sql';
+import { Store, type RemoteAction, type RemoteOptions, type RemoteResult, type StoreDeps } from '../store/store';
+import {
+  CreateOptionsSchema,
+  definedBase,
+  definedFields,
+  NoteFieldsSchema,
+  NoteIdSchema,
+  parseInput,
+  SearchOptionsSchema,
+  SearchQuerySchema,
+  SubscriptionIdSchema,
+  WriteOptionsSchema,
+} from '../validation';
+
+export interface OpenedDatabase {
+  readonly state: 'ready';
+  readonly db: Db;
+  readonly storage: StorageKind;
+  /** Said to the user when storage is not what they would expect (e.g. memory only). */
+  readonly warning?: string;
+}
+
+export interface LockedDatabase {
+  readonly state: 'locked';
+}
+
+export interface ServiceEnv extends StoreDeps {
+  readonly openDatabase: () => Promise<OpenedDatabase | LockedDatabase>;
+  /**
+   * Asked after an I/O error on a write: whether the device is out of space. The opfs-sahpool VFS
+   * reports a quota failure as a plain I/O error, so only the storage estimate can tell.
+   */
+  readonly storageNearlyFull?: () => Promise<boolean>;
+}
+
+interface Opened {
+  readonly result: OpenResult;
+  readonly store?: Store;
+}
+
+const COLLECTION = 'notes';
+
+const ListOptionsSchema = v.strictObject({
+  limit: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1), v.maxValue(100_000))),
+});
+const SummaryIdsSchema = v.pipe(
+  v.array(NoteIdSchema, 'must be an array of note ids'),
+  v.maxLength(MAX_SUMMARY_IDS, `at most ${MAX_SUMMARY_IDS} ids at a time`),
+);
+
+export class NotesService {
+  readonly changes = new ChangeHub();
+  private readonly localWriteListeners = new Set<(upload: boolean) => void>();
+  private opening: Promise<Opened> | undefined;
+
+  constructor(private readonly env: ServiceEnv) {}
+
+  async open(): Promise<OpenResult> {
+    return (await this.opened()).result;
+  }
+
+  /** The store, once open; for the sync engine running in this worker. */
+  async store(): Promise<Store> {
+    const { store } = await this.opened();
+    if (!store) throw new DatabaseLockedError();
+    return store;
+  }
+
+  async listNotes(options?: ListOptions): Promise<NoteSummary[]> {
+    const o = parseInput(ListOptionsSchema, options ?? {}, 'options');
+    return listNotes((await this.store()).db, o.limit);
+  }
+
+  async getNoteSummaries(ids: readonly string[]): Promise<NoteSummaries> {
+    const wanted = parseInput(SummaryIdsSchema, ids, 'ids');
+    const summaries = noteSummaries((await this.store()).db, wanted);
+    const found = new Set(summaries.map((n) => n.id));
+    return { summaries, missing: [...new Set(wanted.filter((id) => !found.has(id)))] };
+  }
+
+  async searchNotes(query: string, options?: SearchOptions): Promise<NoteSearchHit[]> {
+    const q = parseInput(SearchQuerySchema, query, 'query');
+    const o = parseInput(SearchOptionsSchema, options ?? {}, 'options');
+    return searchNotes((await this.store()).db, q, o);
+  }
+
+  async getNote(id: string): Promise<Note | null> {
+    const noteId = parseInput(NoteIdSchema, id, 'id');
+    return getNote((await this.store()).db, noteId);
+  }
+
+  async createNote(fields?: NoteFields, options?: WriteOptions & { readonly id?: string }): Promise<Note> {
+    const f = parseInput(NoteFieldsSchema, fields ?? {}, 'fields');
+    const o = parseInput(CreateOptionsSchema, options ?? {}, 'options');
+    const store = await this.store();
+    const id = o.id ?? this.env.newId();
+    const retried = o.actionId !== undefined && store.hasAction(o.actionId);
+    if (!retried && store.entity(COLLECTION, id)) throw new ValidationError('id: a note with this id already exists');
+    const r = await this.write(() =>
+      store.applyLocal({
+        collection: COLLECTION,
+        entityId: id,
+        type: 'create',
+        payload: { title: f.title ?? '', body: f.body ?? '' },
+        base: definedBase(o),
+        actionId: o.actionId,
+      }),
+    );
+    if (!r.duplicate) this.localWriteDone([id]);
+    const note = getNote(store.db, id);
+    if (!note) throw new NotFoundError('This note was deleted, so it cannot be created again.');
+    return note;
+  }
+
+  async updateNote(id: string, fields: NoteFields, options?: WriteOptions): Promise<Note> {
+    const noteId = parseInput(NoteIdSchema, id, 'id');
+    const payload = definedFields(parseInput(NoteFieldsSchema, fields, 'fields'));
+    const o = parseInput(WriteOptionsSchema, options ?? {}, 'options');
+    const store = await this.store();
+    const current = existing(store, noteId);
+    const deletedElsewhere = isDeleted(current) && stampClientId(current.deletedStamp ?? '') !== store.clientId;
+    if (isDeleted(current) && !deletedElsewhere) throw new NotFoundError('This note was deleted.');
+    if (Object.keys(payload).length > 0) {
+      // An edit of a note deleted on another device is still written: merge keeps it out of the
+      // note (delete wins) and records it as a conflict, so the text the user typed is not lost.
+      const r = await this.write(() =>
+        store.applyLocal({ collection: COLLECTION, entityId: noteId, type: 'update', payload, base: definedBase(o), actionId: o.actionId }),
+      );
+      if (!r.duplicate) this.localWriteDone([noteId]);
+    }
+    const note = getNote(store.db, noteId);
+    if (!note) {
+      throw new NotFoundError(
+        deletedElsewhere && Object.keys(payload).length > 0
+          ? 'This note was deleted on another device. Your change is kept under Conflicts.'
+          : 'This note was deleted.',
+      );
+    }
+    return note;
+  }
+
+  async deleteNote(id: string, options?: WriteOptions): Promise<void> {
+    const noteId = parseInput(NoteIdSchema, id, 'id');
+    const o = parseInput(WriteOptionsSchema, options ?? {}, 'options');
+    const store = await this.store();
+    const current = existing(store, noteId);
+    if (isDeleted(current)) return;
+    const r = await this.write(() => store.applyLocal({ collection: COLLECTION, entityId: noteId, type: 'delete', actionId: o.actionId }));
+    if (!r.duplicate) this.localWriteDone([noteId]);
+  }
+
+  async subscribe(listener: (event: ChangeEvent) => void): Promise<number> {
+    if (typeof listener !== 'function') throw new ValidationError('listener: must be a function (wrap it in Comlink.proxy)');
+    return this.changes.subscribe(listener);
+  }
+
+  async unsubscribe(id: number): Promise<void> {
+    this.changes.unsubscribe(parseInput(SubscriptionIdSchema, id, 'id'));
+  }
+
+  /** Applies a pulled page (see Store.applyRemote) and tells every subscriber what changed. */
+  async applyRemote(actions: readonly RemoteAction[], options?: RemoteOptions): Promise<RemoteResult> {
+    const store = await this.store();
+    const r = await this.write(() => store.applyRemote(actions, options));
+    this.changes.publish(r.changedIds);
+    return r;
+  }
+
+  /** Calls `listener` after every committed local change; `upload` is false when no action was written
+   *  (e.g. a dismissed conflict), so sync only refreshes its status. */
+  onLocalWrite(listener: (upload: boolean) => void): () => void {
+    this.localWriteListeners.add(listener);
+    return () => this.localWriteListeners.delete(listener);
+  }
+
+  /** After a committed local write: tell the pages what changed, and sync that something is pending. */
+  localWriteDone(entityIds: readonly string[], upload = true): void {
+    this.changes.publish(entityIds);
+    for (const l of this.localWriteListeners) l(upload);
+  }
+
+  private opened(): Promise<Opened> {
+    if (!this.opening) {
+      const attempt = this.openOnce();
+      this.opening = attempt;
+      // A failed or locked open may succeed later (the other tab closes): let the next call retry.
+      attempt.then(
+        (o) => {
+          if (!o.store && this.opening === attempt) this.opening = undefined;
+        },
+        () => {
+          if (this.opening === attempt) this.opening = undefined;
+        },
+      );
+    }
+    return this.opening;
+  }
+
+  private async openOnce(): Promise<Opened> {
+    const outcome = await this.env.openDatabase();
+    if (outcome.state === 'locked') return { result: { state: 'locked', storage: 'opfs', clientId: '' } };
+    const store = Store.open(outcome.db, this.env);
+    const result: OpenResult = {
+      state: 'ready',
+      storage: outcome.storage,
+      clientId: store.clientId,
+      ...(outcome.warning === undefined ? {} : { warning: outcome.warning }),
+    };
+    return { result, store };
+  }
+
+  /** Runs one store write; storage failures become errors a user can act on. */
+  async write<T>(fn: () => T): Promise<T> {
+    try {
+      return fn();
+    } catch (e) {
+      const failure = storageFailure(e);
+      if (failure === 'full') throw new StorageFullError();
+      if (failure === 'io') {
+        const full = await (this.env.storageNearlyFull?.() ?? Promise.resolve(false)).catch(() => false);
+        if (full) throw new StorageFullError();
+        throw new Error(`Could not write to this device's storage, so the change was not saved (${(e as Error).message}).`, {
+          cause: e,
+        });
+      }
+      throw e;
+    }
+  }
+}
+
+/** The entity behind a note id the page holds, or NotFoundError if there never was such a note. */
+function existing(store: Store, id: string): EntityState {
+  const e = store.entity(COLLECTION, id);
+  if (!e || e.createdStamp === null || e.purgedStamp !== null) throw new NotFoundError('There is no such note.');
+  return e;
+}

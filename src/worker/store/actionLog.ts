@@ -1,0 +1,176 @@
+// The append-only log of actions (DESIGN.md section 2) and the bookkeeping sync needs on it:
+// which actions are still pending upload, which the server acknowledged (with its seq), which it
+// quarantined. Payload and base are stored as JSON text.
+
+import type { Action, ActionType } from '../../sync/action';
+import { int, intOrNull, run, selectRow, selectRows, text, textOrNull, type Db, type Row } from '../db/sql';
+
+export type ActionStatus = 'pending' | 'acked' | 'quarantined';
+
+export interface LoggedAction {
+  readonly action: Action;
+  readonly localSeq: number;
+  readonly serverSeq: number | null;
+  readonly status: ActionStatus;
+  readonly error: string | null;
+}
+
+const COLUMNS = 'local_seq, id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status, error';
+
+function rowToLogged(row: Row): LoggedAction {
+  const baseJson = textOrNull(row, 'base');
+  const action: Action = {
+    id: text(row, 'id'),
+    collection: text(row, 'collection'),
+    entityId: text(row, 'entity_id'),
+    type: text(row, 'type') as ActionType,
+    payload: JSON.parse(text(row, 'payload')) as Record<string, string>,
+    hlc: text(row, 'hlc'),
+    clientId: text(row, 'client_id'),
+    ...(baseJson === null ? {} : { base: JSON.parse(baseJson) as Record<string, string> }),
+  };
+  return {
+    action,
+    localSeq: int(row, 'local_seq'),
+    serverSeq: intOrNull(row, 'server_seq'),
+    status: text(row, 'status') as ActionStatus,
+    error: textOrNull(row, 'error'),
+  };
+}
+
+export function appendAction(db: Db, a: Action, status: ActionStatus, serverSeq: number | null = null): void {
+  run(
+    db,
+    `INSERT INTO actions (id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      a.id,
+      a.collection,
+      a.entityId,
+      a.type,
+      JSON.stringify(a.payload),
+      a.hlc,
+      a.clientId,
+      a.base === undefined ? null : JSON.stringify(a.base),
+      serverSeq,
+      status,
+    ],
+  );
+}
+
+/** Appends a pulled page's new actions in one statement, in order (one bind instead of ten per action). */
+export function appendActions(db: Db, entries: readonly { readonly action: Action; readonly status: ActionStatus; readonly serverSeq: number | null }[]): void {
+  if (entries.length === 0) return;
+  const rows = entries.map(({ action: a, status, serverSeq }) => [
+    a.id,
+    a.collection,
+    a.entityId,
+    a.type,
+    JSON.stringify(a.payload),
+    a.hlc,
+    a.clientId,
+    a.base === undefined ? null : JSON.stringify(a.base),
+    serverSeq,
+    status,
+  ]);
+  run(
+    db,
+    `INSERT INTO actions (id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status)
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
+     FROM json_each(?) ORDER BY key`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export interface ActionMark {
+  readonly status: ActionStatus;
+  readonly serverSeq: number | null;
+}
+
+/** Where each of `ids` already in the log stands (one query for a pulled page); absent ids are new. */
+export function actionMarks(db: Db, ids: readonly string[]): Map<string, ActionMark> {
+  const marks = new Map<string, ActionMark>();
+  if (ids.length === 0) return marks;
+  const rows = selectRows(db, `SELECT id, status, server_seq FROM actions WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
+  for (const r of rows) marks.set(text(r, 'id'), { status: text(r, 'status') as ActionStatus, serverSeq: intOrNull(r, 'server_seq') });
+  return marks;
+}
+
+export function findAction(db: Db, id: string): LoggedAction | undefined {
+  const row = selectRow(db, `SELECT ${COLUMNS} FROM actions WHERE id = ?`, [id]);
+  return row ? rowToLogged(row) : undefined;
+}
+
+/** The server has the action (it came back in a pull): no longer pending, whatever it was. */
+export function markAcked(db: Db, id: string, serverSeq: number | null): void {
+  run(db, `UPDATE actions SET status = 'acked', error = NULL, server_seq = coalesce(?, server_seq) WHERE id = ?`, [serverSeq, id]);
+}
+
+/** The server refused the action as invalid: keep it, with the reason, out of the upload queue. */
+export function quarantineAction(db: Db, id: string, error: string): void {
+  run(db, `UPDATE actions SET status = 'quarantined', error = ? WHERE id = ? AND status = 'pending'`, [error, id]);
+}
+
+/** The upload queue, oldest first. */
+export function listPendingActions(db: Db, limit: number): Action[] {
+  return selectRows(db, `SELECT ${COLUMNS} FROM actions WHERE status = 'pending' ORDER BY local_seq LIMIT ?`, [limit]).map((r) => rowToLogged(r).action);
+}
+
+export function countPendingActions(db: Db): number {
+  const row = selectRow(db, `SELECT count(*) AS n FROM actions WHERE status = 'pending'`);
+  return row ? int(row, 'n') : 0;
+}
+
+export function listQuarantinedActions(db: Db): LoggedAction[] {
+  return selectRows(db, `SELECT ${COLUMNS} FROM actions WHERE status = 'quarantined' ORDER BY local_seq`).map(rowToLogged);
+}
+
+/** Every action in insertion order, one at a time (replay must not hold 100k rows at once). */
+export function* iterateActions(db: Db, pageSize = 1_000): Generator<LoggedAction> {
+  let after = 0;
+  for (;;) {
+    const rows = db.selectObjects(`SELECT ${COLUMNS} FROM actions WHERE local_seq > ? ORDER BY local_seq LIMIT ?`, [after, pageSize]);
+    for (const r of rows) {
+      const logged = rowToLogged(r);
+      after = logged.localSeq;
+      yield logged;
+    }
+    if (rows.length < pageSize) return;
+  }
+}
+
+/** Every pending action with its log position, oldest first (re-stamping walks the whole queue). */
+export function listPendingLogged(db: Db): LoggedAction[] {
+  return db.selectObjects(`SELECT ${COLUMNS} FROM actions WHERE status = 'pending' ORDER BY local_seq`).map(rowToLogged);
+}
+
+/** The greatest HLC the server has: every acked action, ours or pulled. Null on an empty log. */
+export function maxAckedHlc(db: Db): string | null {
+  const row = db.selectObject(`SELECT max(hlc) AS hlc FROM actions WHERE status = 'acked'`);
+  return row ? textOrNull(row, 'hlc') : null;
+}
+
+/** Gives a pending action a new stamp (and the base rewritten to match); nothing else may change. */
+export function restampAction(db: Db, id: string, hlc: string, base: Readonly<Record<string, string>> | undefined): void {
+  db.exec({
+    sql: `UPDATE actions SET hlc = ?, base = ? WHERE id = ? AND status = 'pending'`,
+    bind: [hlc, base === undefined ? null : JSON.stringify(base), id],
+  });
+}
+
+/** The server lost our acknowledged actions (a reset backend): queue them for upload again. Returns their entities. */
+export function requeueOwnAcked(db: Db, clientId: string): string[] {
+  const entities = db
+    .selectObjects(`SELECT DISTINCT entity_id FROM actions WHERE status = 'acked' AND client_id = ?`, [clientId])
+    .map((r) => text(r, 'entity_id'));
+  db.exec({ sql: `UPDATE actions SET status = 'pending', server_seq = NULL WHERE status = 'acked' AND client_id = ?`, bind: [clientId] });
+  return entities;
+}
+
+/** The entities of the given actions (to tell the UI whose pending badge changed). */
+export function entitiesOfActions(db: Db, ids: readonly string[]): string[] {
+  if (ids.length === 0) return [];
+  return db
+    .selectObjects(`SELECT DISTINCT entity_id FROM actions WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)])
+    .map((r) => text(r, 'entity_id'));
+}

@@ -1,0 +1,112 @@
+// The materialized table of a collection, one row per entity, mapped to and from merge.ts's
+// EntityState. Generic over collections.ts: the table is named after the collection and has, per
+// field, a value column and a `<field>_stamp` column (NULL until an action wrote the field).
+// Saving or clearing rows of notes also updates its full-text index, by the triggers of migration
+// v3, in the same statement; `doc` (the index's rowid) is assigned by SQLite and never written here.
+
+import { collections, fieldNames, type CollectionName, type FieldSpec } from '../../sync/collections';
+import { isVisible, lastChangedStamp, type EntityState } from '../../sync/merge';
+import { ident, run, selectRow, selectRows, text, textOrNull, type Db, type Row } from '../db/sql';
+
+const tombstones = ['created_stamp', 'deleted_stamp', 'restored_stamp', 'purged_stamp'] as const;
+
+interface CollectionSql {
+  readonly fields: readonly string[];
+  readonly select: string;
+  readonly selectOne: string;
+  readonly selectMany: string;
+  readonly upsert: string;
+}
+
+const cache = new Map<CollectionName, CollectionSql>();
+
+function sqlFor(collection: CollectionName): CollectionSql {
+  let s = cache.get(collection);
+  if (s) return s;
+  const fields = fieldNames(collection);
+  const table = ident(collection);
+  const columns = ['id', ...fields.flatMap((f) => [f, `${f}_stamp`]), ...tombstones, 'changed_stamp', 'visible'];
+  const quoted = columns.map(ident);
+  s = {
+    fields,
+    select: `SELECT ${quoted.join(', ')} FROM ${table}`,
+    selectOne: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id = ?`,
+    selectMany: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`,
+    upsert:
+      `INSERT INTO ${table} (${quoted.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
+      `ON CONFLICT (id) DO UPDATE SET ${quoted
+        .slice(1)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')}`,
+  };
+  cache.set(collection, s);
+  return s;
+}
+
+function fieldDefault(collection: CollectionName, field: string): string {
+  const spec = collections[collection].fields as Readonly<Record<string, FieldSpec>>;
+  return spec[field]?.default ?? '';
+}
+
+export function tableName(collection: CollectionName): string {
+  return ident(collection);
+}
+
+export function rowToEntity(collection: CollectionName, row: Row): EntityState {
+  const fields: Record<string, string> = {};
+  const stamps: Record<string, string> = {};
+  for (const f of sqlFor(collection).fields) {
+    const stamp = textOrNull(row, `${f}_stamp`);
+    if (stamp === null) continue;
+    stamps[f] = stamp;
+    // A stamp is only ever written with its value; the default covers a hand-edited row.
+    fields[f] = textOrNull(row, f) ?? fieldDefault(collection, f);
+  }
+  return {
+    collection,
+    id: textOrNull(row, 'id') ?? '',
+    fields,
+    stamps,
+    createdStamp: textOrNull(row, 'created_stamp'),
+    deletedStamp: textOrNull(row, 'deleted_stamp'),
+    restoredStamp: textOrNull(row, 'restored_stamp'),
+    purgedStamp: textOrNull(row, 'purged_stamp'),
+  };
+}
+
+export function loadEntity(db: Db, collection: CollectionName, id: string): EntityState | undefined {
+  const row = selectRow(db, sqlFor(collection).selectOne, [id]);
+  return row ? rowToEntity(collection, row) : undefined;
+}
+
+/** The rows of those of `ids` that exist, by id (one query for a pulled page). */
+export function loadEntities(db: Db, collection: CollectionName, ids: readonly string[]): Map<string, EntityState> {
+  const found = new Map<string, EntityState>();
+  if (ids.length === 0) return found;
+  for (const r of selectRows(db, sqlFor(collection).selectMany, [JSON.stringify(ids)])) found.set(text(r, 'id'), rowToEntity(collection, r));
+  return found;
+}
+
+export function saveEntity(db: Db, collection: CollectionName, e: EntityState): void {
+  const { fields, upsert } = sqlFor(collection);
+  const bind = [
+    e.id,
+    ...fields.flatMap((f) => [e.fields[f] ?? null, e.stamps[f] ?? null]),
+    e.createdStamp,
+    e.deletedStamp,
+    e.restoredStamp,
+    e.purgedStamp,
+    lastChangedStamp(e) ?? '',
+    isVisible(e) ? 1 : 0,
+  ];
+  run(db, upsert, bind);
+}
+
+/** Every materialized entity of a collection (for replay checks and repair, not for the UI). */
+export function loadAllEntities(db: Db, collection: CollectionName): EntityState[] {
+  return db.selectObjects(`${sqlFor(collection).select} ORDER BY id`).map((r) => rowToEntity(collection, r));
+}
+
+export function clearEntities(db: Db, collection: CollectionName): void {
+  db.exec(`DELETE FROM ${tableName(collection)}`);
+}

@@ -1,0 +1,307 @@
+// The sync engine and the account API as the page sees them (SyncService over NotesService), on a
+// real database and the real server in-process, with the network, timers and EventSource injected:
+// which status the user is shown when, and what survives sign-out, expiry and outages.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../../../src/server/auth';
+import { createTestServer, type TestServer } from '../../../src/server/testing';
+import type { FetchLike } from '../../../src/sync/transport';
+import type { ChangeEvent, SyncStatus } from '../../../src/worker/api';
+import { readSession } from '../../../src/worker/sync/account';
+import { authClient } from '../../../src/worker/sync/authClient';
+import type { EventSourceLike } from '../../../src/worker/sync/liveEvents';
+import { NotesService } from '../../../src/worker/notes/notesService';
+import type { Db } from '../../../src/worker/db/sql';
+import { SyncService } from '../../../src/worker/sync/syncService';
+import { idMaker, memoryDb } from '../helpers';
+import { manualTimers, T0 } from '../syncHelpers';
+
+const PASSWORD = 'correct horse battery';
+let server: TestServer;
+afterEach(async () => server?.close());
+
+class FakeEventSource implements EventSourceLike {
+  readyState = 1;
+  private readonly listeners = new Map<string, ((e: MessageEvent<unknown>) => void)[]>();
+  constructor(readonly url: string) {}
+  addEventListener(type: string, listener: (e: MessageEvent<unknown>) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  close(): void {
+    this.readyState = 2;
+  }
+  emit(type: string, data?: string): void {
+    for (const l of this.listeners.get(type) ?? []) l({ data } as MessageEvent<unknown>);
+  }
+}
+
+interface Device {
+  readonly db: Db;
+  readonly notes: NotesService;
+  readonly sync: SyncService;
+  readonly timers: ReturnType<typeof manualTimers>;
+  readonly net: { down: boolean; failWith: number | null; calls: number };
+  readonly sources: FakeEventSource[];
+  readonly statuses: SyncStatus[];
+  goOnline(online: boolean): void;
+  settle(): Promise<SyncStatus>;
+}
+
+let devices = 0;
+
+async function device(db?: Db): Promise<Device> {
+  const database = db ?? (await memoryDb());
+  const notes = new NotesService({
+    openDatabase: async () => ({ state: 'ready', db: database, storage: 'memory' }),
+    now: () => server.clock.now(),
+    newId: idMaker(`d${++devices}`.padEnd(8, '0')),
+  });
+  await notes.open();
+  const timers = manualTimers();
+  const net = { down: false, failWith: null as number | null, calls: 0 };
+  const fetch: FetchLike = async (input, init) => {
+    net.calls++;
+    if (net.down) throw new TypeError('Failed to fetch');
+    if (net.failWith !== null && input.includes('/api/sync/')) {
+      return new Response(JSON.stringify({ error: { code: 'internal', message: 'database unavailable' } }), { status: net.failWith });
+    }
+    return server.fetch(input, init);
+  };
+  const sources: FakeEventSource[] = [];
+  let online: (online: boolean) => void = () => {};
+  const sync = new SyncService(notes, {
+    baseUrl: server.baseUrl,
+    fetch,
+    auth: authClient({ baseUrl: server.baseUrl, fetch }),
+    timers,
+    random: () => 0.5,
+    openEvents: (url) => {
+      const s = new FakeEventSource(url);
+      sources.push(s);
+      return s;
+    },
+    onlineEvents: (listener) => (online = listener),
+  });
+  const statuses: SyncStatus[] = [];
+  await sync.subscribeStatus((s) => statuses.push(s));
+  return {
+    db: database,
+    notes,
+    sync,
+    timers,
+    net,
+    sources,
+    statuses,
+    goOnline: (o) => online(o),
+    settle: async () => {
+      await (await sync.engine()).idle();
+      return sync.getSyncStatus();
+    },
+  };
+}
+
+async function start(): Promise<void> {
+  server = await createTestServer();
+  server.clock.set(T0);
+}
+
+/** How many actions the server holds for the account. */
+async function logOf(username: string): Promise<number> {
+  const res = await server.fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  const pull = await server.fetch('/api/sync/pull?cursor=0&limit=1000', { headers: { authorization: `Bearer ${token}` } });
+  return ((await pull.json()) as { actions: unknown[] }).actions.length;
+}
+
+describe('sync status and accounts', () => {
+  it('signed out: local only; notes written before signing up are kept and uploaded after', async () => {
+    await start();
+    const d = await device();
+    expect(d.statuses.at(-1)).toMatchObject({ state: 'local-only', account: null, boundUsername: null, sessionExpired: false, pendingCount: 0 });
+    await d.notes.createNote({ title: 'written offline, signed out' });
+    await d.notes.createNote({ title: 'another' });
+    expect(d.statuses.at(-1)).toMatchObject({ state: 'local-only', pendingCount: 2 });
+
+    const afterRegister = await d.sync.register('alice', PASSWORD);
+    expect(afterRegister).toMatchObject({ state: 'syncing', account: { username: 'alice' }, boundUsername: 'alice' });
+    const s = await d.settle();
+    expect(s).toMatchObject({ state: 'synced', pendingCount: 0, error: null });
+    expect(s.lastSyncedAt).toBe(T0);
+    expect(d.statuses.map((x) => x.state)).toEqual(expect.arrayContaining(['local-only', 'syncing', 'synced']));
+    expect(await logOf('alice')).toBe(2);
+  });
+
+  it('network down: offline (not error) with the changes counted; back online: synced', async () => {
+    await start();
+    const d = await device();
+    await d.sync.register('alice', PASSWORD);
+    await d.settle();
+
+    d.net.down = true;
+    await d.notes.createNote({ title: 'on the train' });
+    d.timers.advance(300); // the write debounce
+    expect(await d.settle()).toMatchObject({ state: 'offline', error: null, pendingCount: 1 });
+    // A retry is scheduled with backoff (1 s cap for the first, jittered: random 0.5 -> 750 ms).
+    expect(d.timers.pending()).toContain(750);
+
+    d.net.down = false;
+    await d.sync.syncNow('online');
+    expect(await d.settle()).toMatchObject({ state: 'synced', pendingCount: 0 });
+
+    d.goOnline(false);
+    expect(d.statuses.at(-1)?.state).toBe('offline');
+    d.goOnline(true);
+    expect(await d.settle()).toMatchObject({ state: 'synced' });
+
+    // The page hears the browser go offline even when the worker does not: its hint is enough.
+    await d.sync.syncNow('offline');
+    expect(d.statuses.at(-1)?.state).toBe('offline');
+    await d.sync.syncNow('online');
+    expect(await d.settle()).toMatchObject({ state: 'synced' });
+  });
+
+  it('a failing server: error with the reason, retried with backoff until it works', async () => {
+    await start();
+    const d = await device();
+    await d.sync.register('alice', PASSWORD);
+    await d.settle();
+    d.net.failWith = 500;
+    await d.sync.syncNow('manual');
+    const failed = await d.settle();
+    expect(failed.state).toBe('error');
+    expect(failed.error).toMatch(/server could not sync.*database unavailable/);
+    expect(d.timers.pending()[0]).toBe(750);
+    d.timers.advance(750);
+    expect((await d.settle()).state).toBe('error');
+    expect(d.timers.pending()[0]).toBe(1500);
+
+    d.net.failWith = null;
+    d.timers.advance(1500);
+    expect(await d.settle()).toMatchObject({ state: 'synced', error: null });
+  });
+
+  it('an expired session (401): signed out with sessionExpired, local data and pending changes kept', async () => {
+    await start();
+    const d = await device();
+    await d.sync.register('alice', PASSWORD);
+    await d.settle();
+    const n = await d.notes.createNote({ title: 'not yet uploaded' });
+    const token = readSession(d.db)!.token;
+    await server.store.deleteToken(hashToken(token)); // the server ended the session
+
+    d.timers.advance(300);
+    const s = await d.settle();
+    expect(s).toMatchObject({ state: 'local-only', account: null, boundUsername: 'alice', sessionExpired: true, pendingCount: 1 });
+    expect(readSession(d.db)).toBeNull();
+    expect((await d.notes.getNote(n.id))?.title).toBe('not yet uploaded');
+    expect(d.sources.at(-1)?.readyState).toBe(2);
+    expect(d.timers.pending()).toEqual([]); // nothing retries until the user signs in
+
+    const back = await d.sync.signIn('alice', PASSWORD);
+    expect(back).toMatchObject({ sessionExpired: false, account: { username: 'alice' } });
+    expect(await d.settle()).toMatchObject({ state: 'synced', pendingCount: 0 });
+    expect(await logOf('alice')).toBe(1);
+  });
+
+  it('the device belongs to the first account that signs in on it', async () => {
+    await start();
+    await server.register('bob', PASSWORD);
+    const d = await device();
+    await d.notes.createNote({ title: "alice's" });
+    await d.sync.register('alice', PASSWORD);
+    await d.settle();
+    await d.sync.signOut();
+
+    await expect(d.sync.signIn('bob', PASSWORD)).rejects.toMatchObject({ name: 'AccountMismatchError', message: expect.stringContaining('"alice"') });
+    await expect(d.sync.register('carol', PASSWORD)).rejects.toMatchObject({ name: 'AccountMismatchError' });
+    expect(await d.sync.getSyncStatus()).toMatchObject({ state: 'local-only', account: null, boundUsername: 'alice' });
+    // The same account, spelled differently, is the same account.
+    await d.sync.signIn('ALICE', PASSWORD);
+    expect(await d.settle()).toMatchObject({ state: 'synced', account: { username: 'alice' } });
+  });
+
+  it('sign out: local only, everything kept, the token revoked on the server', async () => {
+    await start();
+    const d = await device();
+    await d.sync.register('alice', PASSWORD);
+    await d.settle();
+    const token = readSession(d.db)!.token;
+    d.net.down = true;
+    await d.notes.createNote({ title: 'kept' });
+
+    d.net.down = false;
+    const s = await d.sync.signOut();
+    expect(s).toMatchObject({ state: 'local-only', account: null, sessionExpired: false, boundUsername: 'alice', pendingCount: 1 });
+    expect((await d.notes.listNotes()).map((x) => x.title)).toEqual(['kept']);
+    await new Promise((r) => setTimeout(r, 20)); // the best-effort logout runs in the background
+    const me = await server.fetch('/api/auth/me', { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(401);
+    d.timers.advance(60_000);
+    expect((await d.settle()).state).toBe('local-only');
+  });
+
+  it('auth failures say what went wrong: wrong password, unreachable server, invalid username', async () => {
+    await start();
+    await server.register('alice', PASSWORD);
+    const d = await device();
+    await expect(d.sync.signIn('alice', 'wrong password!')).rejects.toMatchObject({ name: 'AuthError', message: 'Wrong username or password.' });
+    await expect(d.sync.register('alice', PASSWORD)).rejects.toMatchObject({ name: 'AuthError', message: expect.stringMatching(/taken/) });
+    const calls = d.net.calls;
+    await expect(d.sync.signIn('a', PASSWORD)).rejects.toMatchObject({ name: 'AuthError', message: expect.stringMatching(/at least 3/) });
+    expect(d.net.calls).toBe(calls);
+    d.net.down = true;
+    await expect(d.sync.signIn('alice', PASSWORD)).rejects.toMatchObject({ name: 'NetworkError' });
+    expect(await d.sync.getSyncStatus()).toMatchObject({ state: 'local-only', boundUsername: null });
+  });
+
+  it('live: a head event from the server pulls at once and tells the pages', async () => {
+    await start();
+    const a = await device();
+    const b = await device();
+    await a.sync.register('alice', PASSWORD);
+    await a.settle();
+    await b.sync.signIn('alice', PASSWORD);
+    await b.settle();
+    expect(a.sources.at(-1)?.url).toMatch(/\/api\/sync\/events\?token=/);
+    const events: ChangeEvent[] = [];
+    await a.notes.subscribe((e) => events.push(e));
+
+    const n = await b.notes.createNote({ title: 'from B' });
+    b.timers.advance(300);
+    await b.settle();
+    a.sources.at(-1)!.emit('head', JSON.stringify({ head: 1 }));
+    await a.settle();
+    expect(events).toEqual([{ entityIds: [n.id] }]);
+    expect((await a.notes.listNotes()).map((x) => x.title)).toEqual(['from B']);
+
+    // A stream the server closed is opened again after the next good sync.
+    const first = a.sources.at(-1)!;
+    first.readyState = 2;
+    first.emit('error');
+    await a.sync.syncNow('focus');
+    await a.settle();
+    expect(a.sources.at(-1)).not.toBe(first);
+    expect(a.sources.at(-1)?.readyState).toBe(1);
+  });
+
+  it('syncs every 30 s while signed in, and resumes a stored session after a reload', async () => {
+    await start();
+    const d = await device();
+    await d.sync.register('alice', PASSWORD);
+    await d.settle();
+    const calls = d.net.calls;
+    const seen = d.statuses.length;
+    d.timers.advance(30_000);
+    await d.settle();
+    expect(d.net.calls).toBeGreaterThan(calls);
+    // A background cycle with nothing to upload does not flash "Syncing".
+    expect(d.statuses.slice(seen).map((s) => s.state)).not.toContain('syncing');
+
+    const reloaded = await device(d.db);
+    expect(await reloaded.settle()).toMatchObject({ state: 'synced', account: { username: 'alice' } });
+  });
+});
