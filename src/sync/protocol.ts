@@ -4,7 +4,7 @@
 
 import * as v from 'valibot';
 import { actionTypes, type Action } from './action';
-import { collections, isCollectionName } from './collections';
+import { collections, isCollectionName, isTextField } from './collections';
 import { isHlc, parseHlc } from './hlc';
 
 export const LIMITS = {
@@ -16,7 +16,19 @@ export const LIMITS = {
   maxIdLength: 64,
   /** A client's clock may run at most this far ahead of the server's. */
   maxClockAheadMs: 5 * 60 * 1000,
+  /** One text edit's Yjs update, in base64 characters (a paste of a long text fits). */
+  maxEditChars: 1_000_000,
+  /** A snapshot's encoded state, in characters. */
+  maxSnapshotChars: 4 * 1024 * 1024,
 } as const;
+
+/**
+ * The wire protocol this code speaks. Version 2 adds text edits and snapshots; a client that sends
+ * no version (the app before it) may still push whole-string writes, but its pulls are refused with
+ * a message it shows in words, since it cannot read what version 2 serves.
+ */
+export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_HEADER = 'x-notes-protocol';
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,6 +47,22 @@ const actionEntries = {
   hlc: v.pipe(v.string(), v.check(isHlc, 'must be an HLC stamp')),
   clientId: Uuid,
   base: v.optional(v.record(v.pipe(v.string(), v.maxLength(64)), Stamp)),
+  edits: v.optional(
+    v.record(
+      v.pipe(v.string(), v.maxLength(64)),
+      v.strictObject({
+        base: Stamp,
+        update: v.pipe(
+          v.string(),
+          v.minLength(4, 'an edit must carry a Yjs update'),
+          v.maxLength(LIMITS.maxEditChars, `an edit is at most ${LIMITS.maxEditChars} characters`),
+          v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'an edit must be base64'),
+        ),
+      }),
+    ),
+  ),
+  basis: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  state: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.maxSnapshotChars, `a snapshot is at most ${LIMITS.maxSnapshotChars} characters`))),
 };
 
 function checkActionProblems<T extends Action>() {
@@ -56,7 +84,19 @@ export function actionProblems(a: Action): string[] {
   if (isHlc(a.hlc) && parseHlc(a.hlc).node !== a.clientId) problems.push('hlc must end with the action clientId');
   const keys = Object.keys(a.payload);
   if ((a.type === 'delete' || a.type === 'purge') && keys.length > 0) problems.push(`${a.type} takes an empty payload`);
-  if (a.type === 'update' && keys.length === 0) problems.push('update must change at least one field');
+  const editKeys = Object.keys(a.edits ?? {});
+  if (a.type === 'update' && keys.length === 0 && editKeys.length === 0) problems.push('update must change at least one field');
+  if (a.type === 'snapshot') {
+    if (keys.length > 0 || editKeys.length > 0) problems.push('snapshot takes an empty payload and no edits');
+    if (a.basis === undefined || a.state === undefined) problems.push('snapshot needs basis and state');
+  } else if (a.basis !== undefined || a.state !== undefined) problems.push('only a snapshot has basis and state');
+  if (editKeys.length > 0 && a.type !== 'create' && a.type !== 'update' && a.type !== 'restore') {
+    problems.push(`${a.type} takes no edits`);
+  }
+  for (const k of editKeys) {
+    if (!isTextField(a.collection, k)) problems.push(`edits: ${JSON.stringify(k.slice(0, 64))} is not a text field of ${a.collection}`);
+    else if (Object.hasOwn(a.payload, k)) problems.push(`field ${k} is both replaced and edited`);
+  }
   for (const k of keys) {
     const f = spec[k];
     if (!f) problems.push(`unknown field ${JSON.stringify(k)} for ${a.collection}`);

@@ -8,6 +8,8 @@ import {
   PullResponseSchema,
   PushResponseSchema,
   describeIssues,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
   type ErrorCode,
   type PullResponse,
   type PushResponse,
@@ -60,7 +62,7 @@ export function httpTransport(opts: HttpTransportOptions): Transport {
     try {
       res = await opts.fetch(`${base}${path}`, {
         ...init,
-        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) },
         signal: controller.signal,
       });
     } catch (e) {

@@ -6,6 +6,8 @@ import { expect } from 'vitest';
 import type { Action, ActionType } from '../../src/sync/action';
 import { formatHlc } from '../../src/sync/hlc';
 import {
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
   ErrorBodySchema,
   PullResponseSchema,
   PushResponseSchema,
@@ -44,6 +46,7 @@ const json = { 'content-type': 'application/json' };
 
 export function api(fetch: FetchLike, token: string) {
   const auth = { authorization: `Bearer ${token}` };
+  const pullHeaders = { ...auth, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
   return {
     pushRaw: (body: unknown) => fetch('/api/sync/push', { method: 'POST', headers: { ...json, ...auth }, body: JSON.stringify(body) }),
     push: async (clientId: string, actions: readonly Action[]): Promise<PushResponse> => {
@@ -51,9 +54,9 @@ export function api(fetch: FetchLike, token: string) {
       if (res.status !== 200) throw new Error(`push: ${res.status} ${await res.text()}`);
       return v.parse(PushResponseSchema, await res.json());
     },
-    pullRaw: (query: string) => fetch(`/api/sync/pull?${query}`, { headers: auth }),
+    pullRaw: (query: string) => fetch(`/api/sync/pull?${query}`, { headers: pullHeaders }),
     pull: async (cursor: number, limit?: number): Promise<PullResponse> => {
-      const res = await fetch(`/api/sync/pull?cursor=${cursor}${limit === undefined ? '' : `&limit=${limit}`}`, { headers: auth });
+      const res = await fetch(`/api/sync/pull?cursor=${cursor}${limit === undefined ? '' : `&limit=${limit}`}`, { headers: pullHeaders });
       if (res.status !== 200) throw new Error(`pull: ${res.status} ${await res.text()}`);
       // The client's own schema: what the server sends must be what the client accepts.
       return v.parse(PullResponseSchema, await res.json());

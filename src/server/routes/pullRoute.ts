@@ -2,7 +2,7 @@
 
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { describeIssues, LIMITS, PullQuerySchema, type PullResponse } from '../../sync/protocol';
+import { describeIssues, LIMITS, PROTOCOL_HEADER, PROTOCOL_VERSION, PullQuerySchema, type PullResponse } from '../../sync/protocol';
 import { apiError, type AppDeps, type AppEnv } from '../http';
 import { requireAuth } from '../middleware';
 
@@ -11,6 +11,11 @@ export function pullRoute(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/pull', requireAuth(deps), async (c) => {
+    // An app from before text edits cannot read what it would be served: tell it, in words it shows
+    // (its error codes predate this one, so `bad_request`), to reload. Its pushes are still taken.
+    if (!speaksCurrentProtocol(c.req.header(PROTOCOL_HEADER))) {
+      return apiError(c, 400, 'bad_request', OUTDATED_APP_MESSAGE);
+    }
     const query = v.safeParse(PullQuerySchema, c.req.query());
     if (!query.success) return apiError(c, 400, 'bad_request', describeIssues(query.issues));
     const { cursor, limit = LIMITS.defaultPullLimit } = query.output;
@@ -29,4 +34,10 @@ export function pullRoute(deps: AppDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+export const OUTDATED_APP_MESSAGE = 'This version of the app is out of date: reload the app to keep syncing (nothing you wrote is lost).';
+
+function speaksCurrentProtocol(header: string | undefined): boolean {
+  return header !== undefined && /^\d{1,4}$/.test(header) && Number(header) >= PROTOCOL_VERSION;
 }

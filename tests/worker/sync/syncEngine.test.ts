@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../../src/server/auth';
 import { createTestServer, type TestServer } from '../../../src/server/testing';
 import type { FetchLike } from '../../../src/sync/transport';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../../src/sync/protocol';
 import type { ChangeEvent, SyncStatus } from '../../../src/worker/api';
 import { readSession } from '../../../src/worker/sync/account';
 import { authClient } from '../../../src/worker/sync/authClient';
@@ -113,7 +114,7 @@ async function logOf(username: string): Promise<number> {
     body: JSON.stringify({ username, password: PASSWORD }),
   });
   const { token } = (await res.json()) as { token: string };
-  const pull = await server.fetch('/api/sync/pull?cursor=0&limit=1000', { headers: { authorization: `Bearer ${token}` } });
+  const pull = await server.fetch('/api/sync/pull?cursor=0&limit=1000', { headers: { authorization: `Bearer ${token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) } });
   return ((await pull.json()) as { actions: unknown[] }).actions.length;
 }
 
