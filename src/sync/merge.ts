@@ -22,7 +22,10 @@
 // edit of an entity another device deleted. They are reported once, when the losing state changes.
 
 import type { Action, FieldValue } from './action';
+import { isCollectionName, isTextField } from './collections';
 import { maxStamp, minStamp, stampClientId, stampOf, type Stamp } from './stamp';
+import { editText, latestStamp, replaceText, type TextField, type TextState } from './text/textMerge';
+import type { TextDocCache } from './text/yjsText';
 
 export interface EntityState {
   readonly collection: string;
@@ -33,6 +36,11 @@ export interface EntityState {
   readonly deletedStamp: Stamp | null;
   readonly restoredStamp: Stamp | null;
   readonly purgedStamp: Stamp | null;
+  /**
+   * Text fields (collections.ts kind 'text'): the document of edits on the base. For these, `fields`
+   * holds the visible text and `stamps` the base's stamp (textMerge.ts). Absent: no edits yet.
+   */
+  readonly texts?: Readonly<Record<string, TextState>>;
 }
 
 export type ConflictKind = 'overwritten' | 'deleted';
@@ -85,14 +93,43 @@ export function isTrashed(s: EntityState): boolean {
 export function lastChangedStamp(s: EntityState): Stamp | null {
   let best: Stamp | null = maxStamp(maxStamp(s.createdStamp, s.deletedStamp), maxStamp(s.restoredStamp, s.purgedStamp));
   for (const st of Object.values(s.stamps)) best = maxStamp(best, st);
+  for (const t of Object.values(s.texts ?? {})) best = maxStamp(best, t.edited);
   return best;
+}
+
+/** The latest write a field shows: its stamp, or for a text field the later of its base and last edit. */
+export function fieldStamp(s: EntityState, field: string): Stamp | undefined {
+  return maxStamp(s.stamps[field] ?? null, s.texts?.[field]?.edited ?? null) ?? undefined;
+}
+
+/** Every field's latest stamp (what a delete or a replace says its writer had seen). */
+export function fieldStamps(s: EntityState): Record<string, Stamp> {
+  const out: Record<string, Stamp> = { ...s.stamps };
+  for (const f of Object.keys(s.texts ?? {})) {
+    const st = fieldStamp(s, f);
+    if (st !== undefined) out[f] = st;
+  }
+  return out;
+}
+
+function textFieldOf(s: EntityState, field: string): TextField {
+  return { value: s.fields[field], base: s.stamps[field], text: s.texts?.[field] };
+}
+
+function isText(collection: string, field: string): boolean {
+  return isCollectionName(collection) && isTextField(collection, field);
 }
 
 function ownedBy(stamp: Stamp, clientId: string | undefined): boolean {
   return clientId !== undefined && stampClientId(stamp) === clientId;
 }
 
-export function mergeAction(prev: EntityState | undefined, action: Action, localClientId?: string): MergeResult {
+/** This device wrote the text's base or its last edit: losing it loses something it typed. */
+function ownsField(f: TextField, clientId: string | undefined): boolean {
+  return (f.base !== undefined && ownedBy(f.base, clientId)) || (f.text?.edited != null && ownedBy(f.text.edited, clientId));
+}
+
+export function mergeAction(prev: EntityState | undefined, action: Action, localClientId?: string, cache?: TextDocCache): MergeResult {
   const base = prev ?? emptyEntity(action.collection, action.entityId);
   const s = stampOf(action);
   const conflicts: Conflict[] = [];
@@ -102,6 +139,7 @@ export function mergeAction(prev: EntityState | undefined, action: Action, local
   let deletedStamp = base.deletedStamp;
   let restoredStamp = base.restoredStamp;
   let purgedStamp = base.purgedStamp;
+  let texts = base.texts;
   const wasDeleted = isDeleted(base);
   const fromHere = action.clientId === localClientId;
 
@@ -119,14 +157,44 @@ export function mergeAction(prev: EntityState | undefined, action: Action, local
       purgedStamp = maxStamp(purgedStamp, s);
       break;
     case 'update':
+    case 'snapshot':
       break;
   }
+
+  const setText = (field: string, next: TextField) => {
+    if (fields === base.fields) fields = { ...fields };
+    if (stamps === base.stamps) stamps = { ...stamps };
+    (fields as Record<string, FieldValue>)[field] = next.value ?? '';
+    if (next.base !== undefined) (stamps as Record<string, Stamp>)[field] = next.base;
+    const rest: Record<string, TextState> = { ...texts };
+    if (next.text) rest[field] = next.text;
+    else delete rest[field];
+    texts = Object.keys(rest).length > 0 ? rest : undefined;
+    if (next.base === undefined) {
+      // Edits waiting for a base not seen yet: the field shows nothing until it arrives.
+      delete (fields as Record<string, FieldValue>)[field];
+    }
+  };
+  const key = (field: string) => `${action.collection}/${action.entityId}/${field}`;
 
   if (purgedStamp !== null) {
     if (Object.keys(fields).length > 0) fields = {};
     if (Object.keys(stamps).length > 0) stamps = {};
+    texts = undefined;
   } else if (action.type === 'create' || action.type === 'update' || action.type === 'restore') {
     for (const [field, value] of Object.entries(action.payload)) {
+      if (isText(action.collection, field)) {
+        const cur = textFieldOf({ ...base, fields, stamps, ...(texts ? { texts } : {}) }, field);
+        const next = replaceText(cur, value, s, key(field), cache);
+        if (!next) continue;
+        const lostStamp = latestStamp(cur);
+        const lost = cur.value;
+        if (lostStamp !== undefined && lost !== undefined && !fromHere && ownsField(cur, localClientId) && (action.base?.[field] ?? '') < lostStamp && lost !== next.value) {
+          conflicts.push(conflict(base, field, 'overwritten', lost, lostStamp, s));
+        }
+        setText(field, next);
+        continue;
+      }
       const cur = stamps[field];
       if (cur !== undefined && cur >= s) continue;
       if (cur !== undefined && !fromHere && ownedBy(cur, localClientId) && (action.base?.[field] ?? '') < cur) {
@@ -140,6 +208,12 @@ export function mergeAction(prev: EntityState | undefined, action: Action, local
       (fields as Record<string, FieldValue>)[field] = value;
       (stamps as Record<string, Stamp>)[field] = s;
     }
+    for (const [field, edit] of Object.entries(action.edits ?? {})) {
+      if (!isText(action.collection, field)) continue;
+      const cur = textFieldOf({ ...base, fields, stamps, ...(texts ? { texts } : {}) }, field);
+      const next = editText(cur, edit.base, edit.update, s, key(field), cache);
+      if (next) setText(field, next);
+    }
   }
 
   const next: EntityState = {
@@ -151,9 +225,11 @@ export function mergeAction(prev: EntityState | undefined, action: Action, local
     deletedStamp,
     restoredStamp,
     purgedStamp,
+    ...(texts ? { texts } : {}),
   };
   const changed =
     prev === undefined ||
+    texts !== base.texts ||
     fields !== base.fields ||
     stamps !== base.stamps ||
     createdStamp !== base.createdStamp ||
@@ -192,8 +268,9 @@ function deletionConflicts(
   if (localClientId === undefined || !isDeleted(after) || after.createdStamp === null) return [];
   const out: Conflict[] = [];
   if (action.type === 'delete' && !wasDeleted && action.clientId !== localClientId) {
-    for (const [field, cur] of Object.entries(before.stamps)) {
-      if (ownedBy(cur, localClientId) && (action.base?.[field] ?? '') < cur) {
+    for (const [field, cur] of Object.entries(fieldStamps(before))) {
+      const mine = ownedBy(cur, localClientId) || (isText(before.collection, field) && ownsField(textFieldOf(before, field), localClientId));
+      if (mine && (action.base?.[field] ?? '') < cur) {
         out.push(conflict(before, field, 'deleted', before.fields[field] ?? '', cur, s));
       }
     }
@@ -203,8 +280,8 @@ function deletionConflicts(
     after.deletedStamp !== null &&
     !ownedBy(after.deletedStamp, localClientId)
   ) {
-    for (const field of Object.keys(action.payload)) {
-      if (after.stamps[field] === s) {
+    for (const field of [...Object.keys(action.payload), ...Object.keys(action.edits ?? {})]) {
+      if (fieldStamp(after, field) === s) {
         out.push(conflict(after, field, 'deleted', after.fields[field] ?? '', s, after.deletedStamp));
       }
     }
@@ -217,11 +294,12 @@ export function mergeAll(
   states: Map<string, EntityState>,
   actions: Iterable<Action>,
   localClientId?: string,
+  cache?: TextDocCache,
 ): Conflict[] {
   const conflicts: Conflict[] = [];
   for (const a of actions) {
     const key = entityKey(a.collection, a.entityId);
-    const r = mergeAction(states.get(key), a, localClientId);
+    const r = mergeAction(states.get(key), a, localClientId, cache);
     if (r.changed) states.set(key, r.state);
     conflicts.push(...r.conflicts);
   }

@@ -84,6 +84,12 @@ export interface WriteOptions {
   readonly actionId?: string;
   /** Per field, the stamp the user was editing on top of (Note.stamps when the note was loaded). */
   readonly base?: Readonly<Record<string, string>>;
+  /**
+   * Text fields (body) edited rather than replaced: the text the change was typed on (the last one
+   * the worker gave the editor). The worker merges the difference into the note's document at
+   * character level, over whatever reached it since; without it, the given body replaces the text.
+   */
+  readonly editedFrom?: { readonly body?: string };
 }
 
 export type StorageKind = 'opfs' | 'memory';

@@ -26,6 +26,11 @@ const BaseSchema = v.strictObject({
 export const WriteOptionsSchema = v.strictObject({
   actionId: v.optional(Uuid),
   base: v.optional(BaseSchema),
+  editedFrom: v.optional(
+    v.strictObject({
+      body: v.optional(v.pipe(v.string(), v.maxLength(note.body.maxLength, `editedFrom.body must be at most ${note.body.maxLength} characters`))),
+    }),
+  ),
 });
 
 export const CreateOptionsSchema = v.strictObject({

@@ -83,11 +83,13 @@ export async function simWorld(): Promise<SimWorld> {
   const { token } = await server.register();
   const clean = httpTransport({ baseUrl: server.baseUrl, fetch: server.fetch, token: () => token });
   let made = 0;
+  const opened: Db[] = [];
   return {
     server,
     token,
     async client(name, skewMs = 0, existing) {
       const db = existing ?? (await memoryDb());
+      opened.push(db);
       const prefix = (++made).toString(16).padStart(2, '0') + 'c1e000';
       const c = { skewMs, faults: [] as Fault[] } as SimClient;
       const notes = new NotesService({
@@ -125,7 +127,12 @@ export async function simWorld(): Promise<SimWorld> {
         if (!page.hasMore) return out;
       }
     },
-    close: () => server.close(),
+    // Each run's in-memory databases are closed with it: thousands of runs (MODEL_RUNS) would
+    // otherwise exhaust sqlite-wasm's heap (SQLITE_NOMEM).
+    close: async () => {
+      for (const db of opened.splice(0)) if (db.isOpen()) db.close();
+      await server.close();
+    },
   };
 }
 

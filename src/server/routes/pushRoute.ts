@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import type { Action } from '../../sync/action';
 import { parseHlc } from '../../sync/hlc';
+import { updateProblem } from '../../sync/text/yjsText';
 import { ActionSchema, describeIssues, LIMITS, PushRequestSchema, type PushResponse } from '../../sync/protocol';
 import { apiError, readJson, type AppDeps, type AppEnv } from '../http';
 import { errorMessage } from '../logger';
@@ -23,6 +24,10 @@ export function checkBatch(clientId: string, raw: readonly unknown[], now: numbe
     const parsed = v.safeParse(ActionSchema, item);
     if (!parsed.success) return { code: 'invalid_action', ...named(describeIssues(parsed.issues)) };
     const action = parsed.output;
+    for (const [field, edit] of Object.entries(action.edits ?? {})) {
+      const problem = updateProblem(edit.update);
+      if (problem !== null) return { code: 'invalid_action', ...named(`edits.${field}: ${problem}`) };
+    }
     if (action.clientId !== clientId) return { code: 'invalid_action', ...named('clientId differs from the clientId of the push') };
     const aheadMs = parseHlc(action.hlc).ms - now;
     if (aheadMs > LIMITS.maxClockAheadMs) {

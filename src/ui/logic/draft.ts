@@ -1,7 +1,14 @@
 // The text being edited in one note, and when it is written. Pure: the save call and the timer come
 // in as arguments, so the rules (debounce, one save at a time, only changed fields, keep the text on
 // failure) are tested without a browser.
-import type { Note, NoteFields } from '../../worker/api';
+//
+// The body is a text field that merges at character level: a save sends what the person typed with
+// the text it was typed on (`editedFrom`), and the worker merges the difference. A newer body from
+// elsewhere (another device, another tab) is taken in even while the person types: what they typed
+// and had not saved yet is carried over onto it (rebaseText), so no keystroke is lost and both
+// changes show. The title stays last-writer-wins: unsaved title text is kept as it is.
+import { rebaseText } from '../../sync/text/splices';
+import type { Note, NoteFields, WriteOptions } from '../../worker/api';
 
 export type EditableField = 'title' | 'body';
 export const editableFields: readonly EditableField[] = ['title', 'body'];
@@ -13,8 +20,13 @@ export type SaveState =
   | { readonly kind: 'failed'; readonly error: unknown };
 
 export interface DraftDeps {
-  /** One update action carrying only `fields`, made on top of the stamps in `base`. */
-  readonly save: (fields: NoteFields, base: Readonly<Record<string, string>>) => Promise<Note>;
+  /**
+   * One update action carrying only `fields`, made on top of the stamps in `base`; a body in
+   * `editedFrom` is an edit of that text rather than a replace.
+   */
+  readonly save: (fields: NoteFields, base: Readonly<Record<string, string>>, editedFrom: NonNullable<WriteOptions['editedFrom']>) => Promise<Note>;
+  /** The draft's text changed by something other than typing (a merged remote edit). */
+  readonly onTextChange?: () => void;
   /** Runs `run` after `ms`; returns a cancel function. */
   readonly schedule: (run: () => void, ms: number) => () => void;
   readonly onStateChange?: (state: SaveState) => void;
@@ -96,11 +108,36 @@ export class NoteDraft {
    * Returns whether the draft now shows the given note.
    */
   adopt(note: Note): boolean {
-    if (note.id !== this.id || this.dirty || this.inFlight) return false;
-    this.current = { title: note.title, body: note.body };
-    this.persisted = { ...this.current };
-    this.stamps = note.stamps;
+    if (note.id !== this.id || this.inFlight) return false;
+    if (!this.dirty) {
+      this.current = { title: note.title, body: note.body };
+      this.persisted = { ...this.current };
+      this.stamps = note.stamps;
+      return true;
+    }
+    // Unsaved typing in the body is carried over onto the newer body; unsaved title text is kept,
+    // with the stamp it was typed on, so a concurrent title stays a conflict the other side sees.
+    const titleDirty = this.current.title !== this.persisted.title;
+    this.current = {
+      title: titleDirty ? this.current.title : note.title,
+      body: rebaseText(this.persisted.body, this.current.body, note.body),
+    };
+    this.persisted = { title: titleDirty ? this.persisted.title : note.title, body: note.body };
+    const { title: titleStamp, ...rest } = note.stamps;
+    const keptTitle = titleDirty ? this.stamps.title : titleStamp;
+    this.stamps = { ...rest, ...(keptTitle !== undefined ? { title: keptTitle } : {}) };
+    if (!this.dirty && !this.cancelTimer) this.setState({ kind: 'saved' });
     return true;
+  }
+
+  /** True while a save is under way (adopt waits for it: its answer carries the merged text). */
+  get saving(): boolean {
+    return this.inFlight !== null;
+  }
+
+  /** Resolves when no save is under way (whatever came of it). */
+  async settled(): Promise<void> {
+    while (this.inFlight) await this.inFlight.catch(() => undefined);
   }
 
   /** Stops the timer; used when the draft is closed after a final flush, or its note is deleted. */
@@ -118,11 +155,20 @@ export class NoteDraft {
       const stamp = this.stamps[f];
       if (stamp !== undefined) base[f] = stamp;
     }
+    const editedFrom = fields.body !== undefined ? { body: this.persisted.body } : {};
     this.setState({ kind: 'saving' });
     try {
-      const saved = await this.deps.save(fields, base);
-      this.persisted = { ...this.persisted, ...fields };
+      const saved = await this.deps.save(fields, base, editedFrom);
+      // The worker answers with the merged body: ours plus whatever reached the note meanwhile.
+      // Typing since the save was sent is carried over onto it.
+      const body = fields.body === undefined ? this.persisted.body : saved.body;
+      const typed = this.current.body;
+      this.persisted = { ...this.persisted, ...fields, body };
       this.stamps = saved.stamps;
+      if (fields.body !== undefined && body !== sent.body) {
+        this.current = { ...this.current, body: rebaseText(sent.body, typed, body) };
+        this.deps.onTextChange?.();
+      }
       this.setState(this.dirty ? { kind: 'unsaved' } : { kind: 'saved' });
     } catch (error) {
       this.setState({ kind: 'failed', error });

@@ -57,7 +57,10 @@ export function createEditorSession(client: NotesClient): EditorSession {
     if (!note) return false;
     draft?.dispose();
     const next = new NoteDraft(note, {
-      save: (fields, base) => client.updateNote(id, fields, { base }),
+      save: (fields, base, editedFrom) => client.updateNote(id, fields, { base, editedFrom }),
+      onTextChange: () => {
+        if (draft === next) show(next);
+      },
       schedule: (run, ms) => {
         const timer = setTimeout(run, ms);
         return () => clearTimeout(timer);
@@ -96,15 +99,24 @@ export function createEditorSession(client: NotesClient): EditorSession {
 
   async function noteChanged(ids: readonly string[]): Promise<void> {
     const current = draft;
-    if (!current || !ids.includes(current.id) || current.dirty) return;
-    const note = await client.getNote(current.id);
-    if (draft !== current) return;
-    if (!note) {
-      // Deleted elsewhere: nothing left to edit, and nothing unsaved (checked above) is lost.
-      if (!current.dirty) discard();
-      return;
+    if (!current || !ids.includes(current.id)) return;
+    // A save under way answers with the merged text; read the note after it, so that a change that
+    // landed after the save was merged is shown too.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await current.settled();
+      const note = await client.getNote(current.id);
+      if (draft !== current) return;
+      if (!note) {
+        // Deleted elsewhere: nothing left to edit. Unsaved text stays on screen (its save will
+        // fail and say so, and the edit is kept under Conflicts).
+        if (!current.dirty) discard();
+        return;
+      }
+      if (current.adopt(note)) {
+        show(current);
+        return;
+      }
     }
-    if (current.adopt(note)) show(current);
   }
 
   return {

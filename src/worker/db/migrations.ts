@@ -13,6 +13,10 @@
 // - meta: key/value (client id, clock, sync cursor and epoch).
 // - conflicts (v2): edits this device lost to a concurrent edit or delete, for the user to restore.
 // - notes_fts (v3): the full-text index of notes (search.ts). See v3's comment for the design.
+// - v4: text edits and snapshots. actions gain `edits` (JSON: per text field, {base, update}),
+//   `basis` and `state` (snapshots); notes gain, per text field, `<f>_doc` (the Yjs state of the
+//   base's document, NULL for the seed alone), `<f>_edited` (the last edit's stamp) and
+//   `<f>_waiting` (JSON: edits on a base not seen yet). Existing bodies are bases already.
 
 import { inTransaction, int, type Db } from './sql';
 
@@ -156,6 +160,42 @@ export const migrations: readonly Migration[] = [
         INSERT INTO notes_fts (notes_fts, rowid, title, body) VALUES ('delete', old.doc, old.title, old.body);
         INSERT INTO notes_fts (rowid, title, body) VALUES (new.doc, new.title, new.body);
       END;
+    `,
+  },
+  {
+    // SQLite cannot alter a CHECK constraint, so actions is rebuilt (rowids, and so local_seq and
+    // insertion order, are copied as they are). Its indexes are made again after the rename.
+    version: 4,
+    name: 'text edits and snapshots: actions.edits/basis/state, notes.body_doc/body_edited/body_waiting',
+    sql: `
+      CREATE TABLE actions_v4 (
+        local_seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        collection TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('create', 'update', 'delete', 'restore', 'purge', 'snapshot')),
+        payload TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        base TEXT,
+        server_seq INTEGER,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'acked', 'quarantined')),
+        error TEXT,
+        edits TEXT,
+        basis INTEGER,
+        state TEXT
+      );
+      INSERT INTO actions_v4 (local_seq, id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status, error)
+        SELECT local_seq, id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status, error
+        FROM actions ORDER BY local_seq;
+      DROP TABLE actions;
+      ALTER TABLE actions_v4 RENAME TO actions;
+      CREATE INDEX actions_by_status ON actions (status);
+      CREATE INDEX actions_pending_by_entity ON actions (collection, entity_id) WHERE status = 'pending';
+
+      ALTER TABLE notes ADD COLUMN body_doc BLOB;
+      ALTER TABLE notes ADD COLUMN body_edited TEXT;
+      ALTER TABLE notes ADD COLUMN body_waiting TEXT;
     `,
   },
 ];

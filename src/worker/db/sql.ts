@@ -151,3 +151,10 @@ export function ident(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
   return `"${name}"`;
 }
+
+export function blobOrNull(row: Row, column: string): Uint8Array | null {
+  const v = row[column];
+  if (v === null || v === undefined) return null;
+  if (!(v instanceof Uint8Array)) throw new TypeError(`column ${column}: expected a blob, got ${typeof v}`);
+  return v;
+}

@@ -1,7 +1,7 @@
 // What the UI reads: notes from the materialized table only (never the log), deleted and purged
 // notes hidden (the `visible` column, written from merge.ts isVisible), newest change first.
 
-import { stampMs } from '../../sync/stamp';
+import { maxStamp, stampMs } from '../../sync/stamp';
 import type { Note, NoteSummary } from '../api';
 import type { NoteForExport } from '../files/exportFormat';
 import { int, text, textOrNull, type Db, type Row } from '../db/sql';
@@ -55,7 +55,8 @@ export function noteSummaries(db: Db, ids: readonly string[]): NoteSummary[] {
 function rowToNote(r: Row): Note {
   const stamps: Record<string, string> = {};
   const titleStamp = textOrNull(r, 'title_stamp');
-  const bodyStamp = textOrNull(r, 'body_stamp');
+  // The body's latest write: its base, or the last edit on it (what a replace says it had seen).
+  const bodyStamp = maxStamp(textOrNull(r, 'body_stamp'), textOrNull(r, 'body_edited'));
   if (titleStamp !== null) stamps.title = titleStamp;
   if (bodyStamp !== null) stamps.body = bodyStamp;
   return {
@@ -72,7 +73,7 @@ function rowToNote(r: Row): Note {
 /** A visible note, or null when it does not exist or is deleted. */
 export function getNote(db: Db, id: string): Note | null {
   const r = db.selectObject(
-    `SELECT id, title, body, title_stamp, body_stamp, created_stamp, changed_stamp, ${hasPending} AS pending
+    `SELECT id, title, body, title_stamp, body_stamp, body_edited, created_stamp, changed_stamp, ${hasPending} AS pending
      FROM notes WHERE id = ? AND visible = 1`,
     [id],
   );

@@ -147,18 +147,25 @@ export class NotesService {
     const current = existing(store, noteId);
     const deletedElsewhere = isDeleted(current) && stampClientId(current.deletedStamp ?? '') !== store.clientId;
     if (isDeleted(current) && !deletedElsewhere) throw new NotFoundError('This note was deleted.');
-    if (Object.keys(payload).length > 0) {
+    const textEdits: Record<string, { from: string; to: string }> = {};
+    for (const [field, from] of Object.entries(o.editedFrom ?? {})) {
+      const to = payload[field];
+      if (from === undefined || to === undefined) continue;
+      delete payload[field];
+      if (from !== to) textEdits[field] = { from, to };
+    }
+    if (Object.keys(payload).length > 0 || Object.keys(textEdits).length > 0) {
       // An edit of a note deleted on another device is still written: merge keeps it out of the
       // note (delete wins) and records it as a conflict, so the text the user typed is not lost.
       const r = await this.write(() =>
-        store.applyLocal({ collection: COLLECTION, entityId: noteId, type: 'update', payload, base: definedBase(o), actionId: o.actionId }),
+        store.applyLocal({ collection: COLLECTION, entityId: noteId, type: 'update', payload, textEdits, base: definedBase(o), actionId: o.actionId }),
       );
       if (!r.duplicate) this.localWriteDone([noteId]);
     }
     const note = getNote(store.db, noteId);
     if (!note) {
       throw new NotFoundError(
-        deletedElsewhere && Object.keys(payload).length > 0
+        deletedElsewhere && (Object.keys(payload).length > 0 || Object.keys(textEdits).length > 0)
           ? 'This note was deleted on another device. Your change is kept under Conflicts.'
           : 'This note was deleted.',
       );

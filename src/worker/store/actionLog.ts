@@ -1,8 +1,8 @@
 // The append-only log of actions (DESIGN.md section 2) and the bookkeeping sync needs on it:
 // which actions are still pending upload, which the server acknowledged (with its seq), which it
-// quarantined. Payload and base are stored as JSON text.
+// quarantined. Payload, base and text edits are stored as JSON text; a snapshot's state as it came.
 
-import type { Action, ActionType } from '../../sync/action';
+import type { Action, ActionType, TextEdit } from '../../sync/action';
 import { int, intOrNull, run, selectRow, selectRows, text, textOrNull, type Db, type Row } from '../db/sql';
 
 export type ActionStatus = 'pending' | 'acked' | 'quarantined';
@@ -15,10 +15,13 @@ export interface LoggedAction {
   readonly error: string | null;
 }
 
-const COLUMNS = 'local_seq, id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status, error';
+const COLUMNS = 'local_seq, id, collection, entity_id, type, payload, hlc, client_id, base, edits, basis, state, server_seq, status, error';
 
 function rowToLogged(row: Row): LoggedAction {
   const baseJson = textOrNull(row, 'base');
+  const editsJson = textOrNull(row, 'edits');
+  const basis = intOrNull(row, 'basis');
+  const state = textOrNull(row, 'state');
   const action: Action = {
     id: text(row, 'id'),
     collection: text(row, 'collection'),
@@ -28,6 +31,9 @@ function rowToLogged(row: Row): LoggedAction {
     hlc: text(row, 'hlc'),
     clientId: text(row, 'client_id'),
     ...(baseJson === null ? {} : { base: JSON.parse(baseJson) as Record<string, string> }),
+    ...(editsJson === null ? {} : { edits: JSON.parse(editsJson) as Record<string, TextEdit> }),
+    ...(basis === null ? {} : { basis }),
+    ...(state === null ? {} : { state }),
   };
   return {
     action,
@@ -38,30 +44,8 @@ function rowToLogged(row: Row): LoggedAction {
   };
 }
 
-export function appendAction(db: Db, a: Action, status: ActionStatus, serverSeq: number | null = null): void {
-  run(
-    db,
-    `INSERT INTO actions (id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      a.id,
-      a.collection,
-      a.entityId,
-      a.type,
-      JSON.stringify(a.payload),
-      a.hlc,
-      a.clientId,
-      a.base === undefined ? null : JSON.stringify(a.base),
-      serverSeq,
-      status,
-    ],
-  );
-}
-
-/** Appends a pulled page's new actions in one statement, in order (one bind instead of ten per action). */
-export function appendActions(db: Db, entries: readonly { readonly action: Action; readonly status: ActionStatus; readonly serverSeq: number | null }[]): void {
-  if (entries.length === 0) return;
-  const rows = entries.map(({ action: a, status, serverSeq }) => [
+function bindOf(a: Action, status: ActionStatus, serverSeq: number | null) {
+  return [
     a.id,
     a.collection,
     a.entityId,
@@ -70,13 +54,29 @@ export function appendActions(db: Db, entries: readonly { readonly action: Actio
     a.hlc,
     a.clientId,
     a.base === undefined ? null : JSON.stringify(a.base),
+    a.edits === undefined ? null : JSON.stringify(a.edits),
+    a.basis ?? null,
+    a.state ?? null,
     serverSeq,
     status,
-  ]);
+  ];
+}
+
+const INSERT_COLUMNS = 'id, collection, entity_id, type, payload, hlc, client_id, base, edits, basis, state, server_seq, status';
+
+export function appendAction(db: Db, a: Action, status: ActionStatus, serverSeq: number | null = null): void {
+  run(db, `INSERT INTO actions (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, bindOf(a, status, serverSeq));
+}
+
+/** Appends a pulled page's new actions in one statement, in order (one bind instead of ten per action). */
+export function appendActions(db: Db, entries: readonly { readonly action: Action; readonly status: ActionStatus; readonly serverSeq: number | null }[]): void {
+  if (entries.length === 0) return;
+  const rows = entries.map(({ action, status, serverSeq }) => bindOf(action, status, serverSeq));
   run(
     db,
-    `INSERT INTO actions (id, collection, entity_id, type, payload, hlc, client_id, base, server_seq, status)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
+    `INSERT INTO actions (${INSERT_COLUMNS})
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
+            value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12
      FROM json_each(?) ORDER BY key`,
     [JSON.stringify(rows)],
   );
@@ -151,10 +151,16 @@ export function maxAckedHlc(db: Db): string | null {
 }
 
 /** Gives a pending action a new stamp (and the base rewritten to match); nothing else may change. */
-export function restampAction(db: Db, id: string, hlc: string, base: Readonly<Record<string, string>> | undefined): void {
+export function restampAction(
+  db: Db,
+  id: string,
+  hlc: string,
+  base: Readonly<Record<string, string>> | undefined,
+  edits?: Readonly<Record<string, TextEdit>>,
+): void {
   db.exec({
-    sql: `UPDATE actions SET hlc = ?, base = ? WHERE id = ? AND status = 'pending'`,
-    bind: [hlc, base === undefined ? null : JSON.stringify(base), id],
+    sql: `UPDATE actions SET hlc = ?, base = ?, edits = ? WHERE id = ? AND status = 'pending'`,
+    bind: [hlc, base === undefined ? null : JSON.stringify(base), edits === undefined ? null : JSON.stringify(edits), id],
   });
 }
 

@@ -4,14 +4,16 @@
 // Saving or clearing rows of notes also updates its full-text index, by the triggers of migration
 // v3, in the same statement; `doc` (the index's rowid) is assigned by SQLite and never written here.
 
-import { collections, fieldNames, type CollectionName, type FieldSpec } from '../../sync/collections';
+import { collections, fieldNames, isTextField, type CollectionName, type FieldSpec } from '../../sync/collections';
 import { isVisible, lastChangedStamp, type EntityState } from '../../sync/merge';
-import { ident, run, selectRow, selectRows, text, textOrNull, type Db, type Row } from '../db/sql';
+import type { TextState, WaitingEdit } from '../../sync/text/textMerge';
+import { blobOrNull, ident, run, selectRow, selectRows, text, textOrNull, type Db, type Row } from '../db/sql';
 
 const tombstones = ['created_stamp', 'deleted_stamp', 'restored_stamp', 'purged_stamp'] as const;
 
 interface CollectionSql {
   readonly fields: readonly string[];
+  readonly textFields: readonly string[];
   readonly select: string;
   readonly selectOne: string;
   readonly selectMany: string;
@@ -24,11 +26,20 @@ function sqlFor(collection: CollectionName): CollectionSql {
   let s = cache.get(collection);
   if (s) return s;
   const fields = fieldNames(collection);
+  const textFields = fields.filter((f) => isTextField(collection, f));
   const table = ident(collection);
-  const columns = ['id', ...fields.flatMap((f) => [f, `${f}_stamp`]), ...tombstones, 'changed_stamp', 'visible'];
+  const columns = [
+    'id',
+    ...fields.flatMap((f) => [f, `${f}_stamp`]),
+    ...textFields.flatMap((f) => [`${f}_doc`, `${f}_edited`, `${f}_waiting`]),
+    ...tombstones,
+    'changed_stamp',
+    'visible',
+  ];
   const quoted = columns.map(ident);
   s = {
     fields,
+    textFields,
     select: `SELECT ${quoted.join(', ')} FROM ${table}`,
     selectOne: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id = ?`,
     selectMany: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`,
@@ -62,6 +73,14 @@ export function rowToEntity(collection: CollectionName, row: Row): EntityState {
     // A stamp is only ever written with its value; the default covers a hand-edited row.
     fields[f] = textOrNull(row, f) ?? fieldDefault(collection, f);
   }
+  const texts: Record<string, TextState> = {};
+  for (const f of sqlFor(collection).textFields) {
+    const doc = blobOrNull(row, `${f}_doc`);
+    const edited = textOrNull(row, `${f}_edited`);
+    const waitingJson = textOrNull(row, `${f}_waiting`);
+    const waiting = waitingJson === null ? [] : (JSON.parse(waitingJson) as WaitingEdit[]);
+    if (doc !== null || edited !== null || waiting.length > 0) texts[f] = { doc, edited, waiting };
+  }
   return {
     collection,
     id: textOrNull(row, 'id') ?? '',
@@ -71,6 +90,7 @@ export function rowToEntity(collection: CollectionName, row: Row): EntityState {
     deletedStamp: textOrNull(row, 'deleted_stamp'),
     restoredStamp: textOrNull(row, 'restored_stamp'),
     purgedStamp: textOrNull(row, 'purged_stamp'),
+    ...(Object.keys(texts).length > 0 ? { texts } : {}),
   };
 }
 
@@ -88,10 +108,14 @@ export function loadEntities(db: Db, collection: CollectionName, ids: readonly s
 }
 
 export function saveEntity(db: Db, collection: CollectionName, e: EntityState): void {
-  const { fields, upsert } = sqlFor(collection);
+  const { fields, textFields, upsert } = sqlFor(collection);
   const bind = [
     e.id,
     ...fields.flatMap((f) => [e.fields[f] ?? null, e.stamps[f] ?? null]),
+    ...textFields.flatMap((f) => {
+      const t = e.texts?.[f];
+      return [t?.doc ?? null, t?.edited ?? null, t && t.waiting.length > 0 ? JSON.stringify(t.waiting) : null];
+    }),
     e.createdStamp,
     e.deletedStamp,
     e.restoredStamp,

@@ -51,7 +51,10 @@ export function restampPending(store: Store, serverTime: number): RestampResult 
       // A base naming one of our own re-stamped edits must name its new stamp, or receivers would
       // compare against a stamp no device has.
       const base = action.base && Object.fromEntries(Object.entries(action.base).map(([f, st]) => [f, renamed.get(st) ?? st]));
-      restampAction(db, action.id, hlc, base);
+      // Text edits name their base by stamp too; the seed's Yjs client id comes from the base's action
+      // id, which re-stamping keeps, so the edits' updates stay valid on the renamed base.
+      const edits = action.edits && Object.fromEntries(Object.entries(action.edits).map(([f, e]) => [f, { ...e, base: renamed.get(e.base) ?? e.base }]));
+      restampAction(db, action.id, hlc, base, edits);
       entities.set(entityKey(action.collection, action.entityId), { collection: action.collection, id: action.entityId });
     }
     writeClock(db, clock);

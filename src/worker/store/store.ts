@@ -26,10 +26,12 @@
 // wire schema, so the log never holds an action the server would refuse.
 
 import * as v from 'valibot';
-import type { Action, ActionType } from '../../sync/action';
-import { isCollectionName, type CollectionName } from '../../sync/collections';
+import type { Action, ActionType, TextEdit } from '../../sync/action';
+import { isCollectionName, isTextField, type CollectionName } from '../../sync/collections';
+import { diffSplices, rebaseSplices } from '../../sync/text/splices';
+import { createDocCache, makeEdit, updateProblem, type TextDocCache } from '../../sync/text/yjsText';
 import { formatHlc, maxHlc, parseHlc, receiveHlc, sendHlc } from '../../sync/hlc';
-import { entityKey, isVisible, mergeAction, type Conflict, type EntityState } from '../../sync/merge';
+import { entityKey, fieldStamp, fieldStamps, isVisible, mergeAction, type Conflict, type EntityState } from '../../sync/merge';
 import { ActionSchema, describeIssues } from '../../sync/protocol';
 import { actionMarks, appendAction, appendActions, findAction, listPendingActions, markAcked, quarantineAction } from './actionLog';
 import { listOpenConflicts, recordConflicts, type StoredConflict } from './conflicts';
@@ -65,6 +67,13 @@ export interface LocalWrite {
   readonly payload?: Readonly<Record<string, string>>;
   /** Per field, the stamp the user edited on top of; defaults to the row's current stamp. */
   readonly base?: Readonly<Record<string, string>>;
+  /**
+   * Text fields edited rather than replaced: the text the user's change was made on (`from`) and
+   * what they made of it (`to`). Turned into Yjs operations on the field's document, carried over
+   * any change that reached the document since `from` was read. A field with no base yet is written
+   * as a replace.
+   */
+  readonly textEdits?: Readonly<Record<string, { readonly from: string; readonly to: string }>>;
   /** Made where the user acted, so a retried call is applied once. */
   readonly actionId?: string;
 }
@@ -113,6 +122,9 @@ interface Touched {
 }
 
 export class Store {
+  /** Documents of recently edited or merged texts (bounded): a keystroke does not reload its note. */
+  readonly textDocs: TextDocCache = createDocCache(32);
+
   private constructor(
     readonly db: Db,
     readonly clientId: string,
@@ -159,7 +171,8 @@ export class Store {
       const now = this.deps.now();
       const clock = sendHlc(readClock(this.db, this.clientId), this.hlcNow());
       writeClock(this.db, clock);
-      const payload = w.type === 'delete' || w.type === 'purge' ? {} : { ...w.payload };
+      const payload: Record<string, string> = w.type === 'delete' || w.type === 'purge' ? {} : { ...w.payload };
+      const edits = w.type === 'delete' || w.type === 'purge' ? {} : this.makeEdits(w, current, payload);
       const base = baseFor(w, payload, current);
       const action: Action = {
         id: w.actionId ?? this.deps.newId(),
@@ -170,12 +183,13 @@ export class Store {
         hlc: formatHlc(clock),
         clientId: this.clientId,
         ...(base === undefined ? {} : { base }),
+        ...(Object.keys(edits).length > 0 ? { edits } : {}),
       };
       const checked = v.safeParse(ActionSchema, action);
       if (!checked.success) throw new ValidationError(describeIssues(checked.issues));
 
       appendAction(this.db, action, 'pending');
-      const merged = mergeAction(current, action, this.clientId);
+      const merged = mergeAction(current, action, this.clientId, this.textDocs);
       if (merged.changed) saveEntity(this.db, w.collection, merged.state);
       const conflicts = recordConflicts(this.db, merged.conflicts, now);
       return { action, state: merged.state, conflicts, duplicate: false };
@@ -211,7 +225,8 @@ export class Store {
       const fresh = new Map<string, { action: Action; status: 'acked'; serverSeq: number | null }>();
       let acked = 0;
 
-      for (const a of actions) {
+      for (const pulled of actions) {
+        const a = withWellFormedEdits(pulled);
         const collection = a.collection as CollectionName;
         clock = receiveHlc(clock, parseHlc(a.hlc), hlcNow);
         const seq = a.seq ?? null;
@@ -230,7 +245,7 @@ export class Store {
         fresh.set(a.id, { action: stripSeq(a), status: 'acked', serverSeq: seq });
         marks.set(a.id, { status: 'acked', serverSeq: seq });
         const t = touch(collection, a.entityId);
-        const merged = mergeAction(t.state, a, this.clientId);
+        const merged = mergeAction(t.state, a, this.clientId, this.textDocs);
         if (merged.changed) {
           t.state = merged.state;
           t.dirty = true;
@@ -252,6 +267,32 @@ export class Store {
       if (options.epoch !== undefined) setSyncEpoch(this.db, options.epoch);
       return { changedIds, conflicts: recorded, inserted: fresh.size, acked };
     });
+  }
+
+  /** Text edits as Yjs updates on the current bases; a field without a base goes to `payload` as a replace. */
+  private makeEdits(w: LocalWrite, current: EntityState | undefined, payload: Record<string, string>): Record<string, TextEdit> {
+    const edits: Record<string, TextEdit> = {};
+    for (const [field, { from, to }] of Object.entries(w.textEdits ?? {})) {
+      if (!isTextField(w.collection, field)) throw new ValidationError(`${field} is not a text field`);
+      const baseStamp = current?.stamps[field];
+      if (!current || baseStamp === undefined || current.purgedStamp !== null) {
+        payload[field] = to;
+        continue;
+      }
+      const src = {
+        key: `${w.collection}/${w.entityId}/${field}`,
+        baseStamp,
+        baseText: current.texts?.[field]?.doc ? '' : (current.fields[field] ?? ''),
+        doc: current.texts?.[field]?.doc ?? null,
+      };
+      const now = current.fields[field] ?? '';
+      const mine = diffSplices(from, to);
+      // Carried over, a change may come to nothing (what it deleted is gone already): the edit is then
+      // an empty update, still one action for the one call.
+      const splices = now === from ? mine : rebaseSplices(from, mine, now);
+      edits[field] = { base: baseStamp, update: makeEdit(src, splices, this.textDocs).update };
+    }
+    return edits;
   }
 
   /** The current rows of every entity a page's actions name, by entityKey, in one query per collection. */
@@ -311,7 +352,7 @@ function baseFor(
 ): Record<string, string> | undefined {
   switch (w.type) {
     case 'delete':
-      return current && Object.keys(current.stamps).length > 0 ? { ...current.stamps } : undefined;
+      return current && Object.keys(current.stamps).length > 0 ? fieldStamps(current) : undefined;
     case 'purge':
       return undefined;
     case 'create':
@@ -322,8 +363,20 @@ function baseFor(
       break;
   }
   const base: Record<string, string> = {};
-  for (const f of Object.keys(payload)) base[f] = w.base?.[f] ?? current?.stamps[f] ?? '';
+  for (const f of Object.keys(payload)) base[f] = w.base?.[f] ?? (current ? fieldStamp(current, f) : undefined) ?? '';
   return base;
+}
+
+/**
+ * The server checks every edit before it stores it; one that is still not a well-formed text update
+ * (a server of another version, a bug) is left out rather than let near a document.
+ */
+function withWellFormedEdits(a: RemoteAction): RemoteAction {
+  if (a.edits === undefined) return a;
+  const kept = Object.entries(a.edits).filter(([, e]) => updateProblem(e.update) === null);
+  if (kept.length === Object.keys(a.edits).length) return a;
+  const { edits: _edits, ...rest } = a;
+  return kept.length > 0 ? { ...rest, edits: Object.fromEntries(kept) } : rest;
 }
 
 function stripSeq(a: RemoteAction): Action {

@@ -121,13 +121,43 @@ describe('NoteDraft', () => {
     expect(states.map((s) => s.kind)).toContain('failed');
   });
 
-  it('takes a newer version written elsewhere only when nothing typed is unsaved', async () => {
+  it('takes a newer version written elsewhere, carrying unsaved body typing over onto it', async () => {
     const { save } = recordingSave();
-    const draft = new NoteDraft(note(), { save, schedule: manualTimers().schedule });
-    expect(draft.adopt(note({ title: 'Remote', stamps: { title: 's-r', body: 's-b1' } }))).toBe(true);
+    const draft = new NoteDraft(note({ body: 'Line one' }), { save, schedule: manualTimers().schedule });
+    expect(draft.adopt(note({ title: 'Remote', body: 'Line one', stamps: { title: 's-r', body: 's-b1' } }))).toBe(true);
     expect(draft.values.title).toBe('Remote');
-    draft.edit('body', 'mine');
-    expect(draft.adopt(note({ title: 'Remote 2' }))).toBe(false);
-    expect(draft.values).toEqual({ title: 'Remote', body: 'mine' });
+    draft.edit('body', 'Line one, typed here');
+    // Another device added a line while this one was typing: both show, nothing typed is lost.
+    expect(draft.adopt(note({ title: 'Remote 2', body: 'Line one\nLine two' }))).toBe(true);
+    expect(draft.values).toEqual({ title: 'Remote 2', body: 'Line one, typed here\nLine two' });
+    expect(draft.dirty).toBe(true);
+    // Unsaved title text is kept as typed (the title is last-writer-wins, not merged).
+    draft.edit('title', 'My title');
+    expect(draft.adopt(note({ title: 'Remote 3', body: 'Line one\nLine two' }))).toBe(true);
+    expect(draft.values.title).toBe('My title');
+  });
+
+  it('sends the body as an edit of the text it was typed on, and carries typing during the save over', async () => {
+    const sent: { fields: NoteFields; editedFrom: unknown }[] = [];
+    let release: () => void = () => undefined;
+    const draft = new NoteDraft(note({ body: 'abc' }), {
+      save: async (fields, _base, editedFrom) => {
+        sent.push({ fields, editedFrom });
+        if (sent.length > 1) return note({ body: fields.body ?? '', stamps: { title: 's-t1', body: 's-b10' } });
+        await new Promise<void>((r) => (release = r));
+        // The worker merged a remote edit in before ours: its answer has both.
+        return note({ body: 'REMOTE abcd', stamps: { title: 's-t1', body: 's-b9' } });
+      },
+      schedule: manualTimers().schedule,
+    });
+    draft.edit('body', 'abcd');
+    const flushed = draft.flush();
+    await Promise.resolve();
+    draft.edit('body', 'abcde');
+    release();
+    await flushed;
+    expect(sent[0]).toEqual({ fields: { body: 'abcd' }, editedFrom: { body: 'abc' } });
+    expect(draft.values.body).toBe('REMOTE abcde');
+    expect(sent[1]).toEqual({ fields: { body: 'REMOTE abcde' }, editedFrom: { body: 'REMOTE abcd' } });
   });
 });

@@ -6,8 +6,7 @@ import type { Action } from '../../../src/sync/action';
 import { formatHlc } from '../../../src/sync/hlc';
 import { mergeAction } from '../../../src/sync/merge';
 import type { NoteSearchHit } from '../../../src/worker/api';
-import { appendAction } from '../../../src/worker/store/actionLog';
-import { saveEntity } from '../../../src/worker/store/entityRows';
+import { insertLegacyAction, insertLegacyNote } from '../db/legacyRows';
 import { migrate, migrations, schemaVersion } from '../../../src/worker/db/migrations';
 import { rebuildFromLog } from '../../../src/worker/store/replay';
 import { restampPending } from '../../../src/worker/store/restamp';
@@ -171,14 +170,14 @@ describe('the search index follows the notes table', () => {
         hlc: formatHlc({ ms: 1_750_000_000_000 + i, counter: 0, node: clientId }),
         clientId,
       };
-      appendAction(db, create, 'acked');
+      insertLegacyAction(db, create, 'acked');
       let state = mergeAction(undefined, create).state;
       if (i === 2) {
         const del: Action = { ...create, id: uuidFor('0198c000', i), type: 'delete', payload: {}, hlc: formatHlc({ ms: 1_750_000_000_100, counter: 0, node: clientId }) };
-        appendAction(db, del, 'acked');
+        insertLegacyAction(db, del, 'acked');
         state = mergeAction(state, del).state;
       }
-      saveEntity(db, 'notes', state);
+      insertLegacyNote(db, state);
     });
 
     const store = Store.open(db, { now: fakeClock().now, newId: idMaker('0198d000') });

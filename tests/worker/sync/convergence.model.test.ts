@@ -22,6 +22,8 @@ import { replayServerLog, simWorld, type Fault, type SimClient } from '../syncHe
 type Cmd =
   | { readonly k: 'create'; readonly c: number; readonly title: string; readonly body: string }
   | { readonly k: 'update'; readonly c: number; readonly note: number; readonly field: 'title' | 'body'; readonly value: string }
+  /** Typing in the body, as the editor saves it: an edit of the text the device shows. */
+  | { readonly k: 'edit'; readonly c: number; readonly note: number; readonly at: number; readonly del: number; readonly insert: number }
   | { readonly k: 'delete'; readonly c: number; readonly note: number }
   | { readonly k: 'restore'; readonly c: number; readonly note: number; readonly value: string }
   | { readonly k: 'restoreConflict'; readonly c: number; readonly pick: number }
@@ -42,8 +44,12 @@ const fault = fc.oneof(
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ k: fc.constant('create' as const), c: client, title: text, body: text }) },
   {
-    weight: 5,
-    arbitrary: fc.record({ k: fc.constant('update' as const), c: client, note, field: fc.constantFrom('title' as const, 'body' as const), value: text }),
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant('update' as const), c: client, note, field: fc.constantFrom('title' as const, 'title' as const, 'body' as const), value: text }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({ k: fc.constant('edit' as const), c: client, note, at: fc.nat(40), del: fc.nat(3), insert: fc.nat(3) }),
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('delete' as const), c: client, note }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('restore' as const), c: client, note, value: text }) },
@@ -71,7 +77,20 @@ function expectedFailure(e: unknown): boolean {
   return e instanceof SyncError && (e.kind === 'network' || e.kind === 'server');
 }
 
-async function step(c: SimClient, notes: string[], command: Cmd, world: { tick(ms: number): void }): Promise<void> {
+/**
+ * What was typed, to check no keystroke is lost: every inserted character is unique (a code point
+ * of its own); a character a device deleted (as it saw the text) is gone on purpose; a note whose
+ * body was replaced whole (an older app's write, a restore) may rightly lose edits made on the
+ * base it replaced, so it is left out of the check.
+ */
+interface Typing {
+  readonly inserted: Map<string, string>;
+  readonly deleted: Set<string>;
+  readonly replaced: Set<string>;
+  next: number;
+}
+
+async function step(c: SimClient, notes: string[], command: Cmd, world: { tick(ms: number): void }, typing: Typing): Promise<void> {
   // A device can only edit the notes it has (made here or pulled).
   const pick = (i: number) => {
     const known = notes.filter((id) => c.store.entity('notes', id)?.createdStamp);
@@ -88,7 +107,25 @@ async function step(c: SimClient, notes: string[], command: Cmd, world: { tick(m
     }
     case 'update': {
       const id = pick(command.note);
+      if (id && command.field === 'body') typing.replaced.add(id);
       if (id) await c.notes.updateNote(id, { [command.field]: command.value }).catch(ignoreMissing);
+      return;
+    }
+    case 'edit': {
+      const id = pick(command.note);
+      const shown = id ? getNote(c.db, id) : null;
+      if (!id || !shown) return;
+      const at = command.at % (shown.body.length + 1);
+      const cut = shown.body.slice(at, at + command.del);
+      let insert = '';
+      for (let i = 0; i < command.insert; i++) {
+        const ch = String.fromCodePoint(0x4e00 + typing.next++);
+        typing.inserted.set(ch, id);
+        insert += ch;
+      }
+      for (const ch of cut) typing.deleted.add(ch);
+      const body = shown.body.slice(0, at) + insert + shown.body.slice(at + cut.length);
+      if (body !== shown.body) await c.notes.updateNote(id, { body }, { editedFrom: { body: shown.body } }).catch(ignoreMissing);
       return;
     }
     case 'delete': {
@@ -107,6 +144,7 @@ async function step(c: SimClient, notes: string[], command: Cmd, world: { tick(m
     case 'restoreConflict': {
       const open = await c.conflicts.list();
       const chosen = open[command.pick % Math.max(1, open.length)];
+      if (chosen?.field === 'body') typing.replaced.add(chosen.entityId);
       if (chosen) await c.conflicts.restore(chosen.id).catch(ignoreMissing);
       return;
     }
@@ -126,7 +164,7 @@ async function step(c: SimClient, notes: string[], command: Cmd, world: { tick(m
   }
 }
 
-function visibleNotes(c: SimClient): unknown[] {
+function visibleNotes(c: SimClient): { id: string; title?: string; body?: string; pending: boolean }[] {
   return listNotes(c.db).map((n) => {
     const full = getNote(c.db, n.id);
     return { id: n.id, title: full?.title, body: full?.body, pending: n.pending };
@@ -139,10 +177,11 @@ async function runScenario(s: { skews: number[]; cmds: Cmd[] }): Promise<void> {
     const clients: SimClient[] = [];
     for (const [i, skew] of s.skews.entries()) clients.push(await world.client(`device ${i}`, skew));
     const notes: string[] = [];
+    const typing: Typing = { inserted: new Map(), deleted: new Set(), replaced: new Set(), next: 0 };
     for (const command of s.cmds) {
       world.server.clock.advance(1 + (command.k === 'tick' ? 0 : 50));
       const c = clients[('c' in command ? command.c : 0) % clients.length]!;
-      await step(c, notes, command, { tick: (ms) => world.server.clock.advance(ms) });
+      await step(c, notes, command, { tick: (ms) => world.server.clock.advance(ms) }, typing);
     }
 
     // The network heals; everyone syncs until nothing moves.
@@ -173,6 +212,12 @@ async function runScenario(s: { skews: number[]; cmds: Cmd[] }): Promise<void> {
       expect(canonicalStates(replayLog(c.db)), `${c.name}'s rows equal a replay of its own log`).toBe(expected);
       expect(visibleNotes(c), `${c.name} shows the same notes as device 0`).toEqual(firstVisible);
     }
+    const bodies = new Map(firstVisible.map((n) => [n.id, n.body ?? '']));
+    for (const [ch, id] of typing.inserted) {
+      const body = bodies.get(id);
+      if (body === undefined || typing.replaced.has(id) || typing.deleted.has(ch)) continue;
+      expect(body.includes(ch), `a character typed into ${id} is in its body`).toBe(true);
+    }
   } finally {
     await world.close();
   }
@@ -190,5 +235,5 @@ describe('sync convergence (model test)', () => {
       ...(seed === undefined ? {} : { seed }),
       ...(path === undefined ? {} : { path }),
     });
-  }, Math.max(120_000, runs * 1_000));
+  }, Math.max(120_000, runs * 2_000));
 });

@@ -1,4 +1,5 @@
 import { Show, createEffect, on, type JSX } from 'solid-js';
+import { mapPosition } from '../../../sync/text/splices';
 import type { SaveState } from '../../logic/draft';
 import { describeSaveError } from '../../text/messages';
 import { focusNoteInList } from './NoteList';
@@ -15,6 +16,25 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
   const editor = props.store.editor;
   // eslint-disable-next-line no-unassigned-vars -- assigned by Solid's ref
   let titleInput: HTMLInputElement | undefined;
+  // eslint-disable-next-line no-unassigned-vars -- assigned by Solid's ref
+  let bodyInput: HTMLTextAreaElement | undefined;
+
+  // The body is set by hand rather than bound: when a remote edit lands while the person types, the
+  // caret and selection move with the text around them and the scroll position stays, instead of
+  // jumping to the end as assigning `value` does.
+  createEffect(() => {
+    const next = editor.body();
+    const el = bodyInput;
+    if (!el || el.value === next) return;
+    const before = el.value;
+    const focused = document.activeElement === el;
+    const { selectionStart, selectionEnd, selectionDirection, scrollTop } = el;
+    el.value = next;
+    if (focused) {
+      el.setSelectionRange(mapPosition(before, next, selectionStart), mapPosition(before, next, selectionEnd), selectionDirection ?? 'none');
+    }
+    el.scrollTop = scrollTop;
+  });
 
   createEffect(on(props.store.titleFocus, () => titleInput?.focus(), { defer: true }));
 
@@ -94,8 +114,8 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
         aria-label="Body"
         placeholder="Start writing…"
         maxLength={500_000}
+        ref={bodyInput}
         readOnly={props.store.switching()}
-        value={editor.body()}
         onInput={(e) => editor.edit('body', e.currentTarget.value)}
         onBlur={flush}
       />
