@@ -13,17 +13,22 @@ export interface Pushed {
   readonly seq: number;
 }
 
-export interface CompactionSpace {
-  readonly api: ReturnType<typeof api>;
+/** One device of the space: its own clientId, the space's token. */
+export interface Device {
   readonly clientId: string;
-  readonly spaceId: string;
-  readonly userId: string;
-  /** Everything accepted so far, in seq order. */
-  readonly pushed: Pushed[];
   push(actions: readonly Action[]): Promise<PushResponse>;
   /** An update of `entityId` (a create the first time), stamped on the server's clock. */
   edit(entityId: string): Action;
   snapshot(entityId: string, basis: number): Action;
+}
+
+export interface CompactionSpace extends Device {
+  readonly api: ReturnType<typeof api>;
+  readonly spaceId: string;
+  readonly userId: string;
+  /** Everything accepted so far, by any of its devices (in seq order once pushes are done). */
+  readonly pushed: Pushed[];
+  device(): Device;
   /** The seqs pull must serve after `cursor`, by the model. */
   expectedAfter(cursor: number): number[];
   /** The seqs pull serves after `cursor`, following hasMore with pages of `limit`. */
@@ -36,33 +41,41 @@ export async function compactionSpace(server: TestServer): Promise<CompactionSpa
   const user = await server.store.findUserByUsername(account.username);
   if (!user) throw new Error('registered user not found');
   const client = api(server.fetch, account.token);
-  const clientId = uuidv7();
   const pushed: Pushed[] = [];
   const created = new Set<string>();
   const seqs = new Map<string, number>();
 
+  const device = (): Device => {
+    const clientId = uuidv7();
+    return {
+      clientId,
+      push: async (actions) => {
+        const res = await client.push(clientId, actions);
+        const byId = new Map(actions.map((a) => [a.id, a]));
+        res.accepted.forEach((id, i) => {
+          const seq = res.head - res.accepted.length + i + 1;
+          seqs.set(id, seq);
+          pushed.push({ action: byId.get(id)!, seq });
+        });
+        pushed.sort((a, b) => a.seq - b.seq);
+        return res;
+      },
+      edit: (entityId) => {
+        const type = created.has(entityId) ? 'update' : 'create';
+        created.add(entityId);
+        return makeAction(clientId, { entityId, type, ms: server.clock.now() });
+      },
+      snapshot: (entityId, basis) => makeSnapshot(clientId, entityId, basis, { ms: server.clock.now() }),
+    };
+  };
+
   return {
+    ...device(),
+    device,
     api: client,
-    clientId,
     spaceId: user.spaceId,
     userId: user.id,
     pushed,
-    push: async (actions) => {
-      const res = await client.push(clientId, actions);
-      const byId = new Map(actions.map((a) => [a.id, a]));
-      res.accepted.forEach((id, i) => {
-        const seq = res.head - res.accepted.length + i + 1;
-        seqs.set(id, seq);
-        pushed.push({ action: byId.get(id)!, seq });
-      });
-      return res;
-    },
-    edit: (entityId) => {
-      const type = created.has(entityId) ? 'update' : 'create';
-      created.add(entityId);
-      return makeAction(clientId, { entityId, type, ms: server.clock.now() });
-    },
-    snapshot: (entityId, basis) => makeSnapshot(clientId, entityId, basis, { ms: server.clock.now() }),
     expectedAfter: (cursor) => uncovered(pushed).filter((seq) => seq > cursor),
     servedAfter: async (cursor, limit) => {
       const seen: number[] = [];
