@@ -24,6 +24,7 @@ export interface Device {
 
 export interface CompactionSpace extends Device {
   readonly api: ReturnType<typeof api>;
+  readonly token: string;
   readonly spaceId: string;
   readonly userId: string;
   /** Everything accepted so far, by any of its devices (in seq order once pushes are done). */
@@ -73,6 +74,7 @@ export async function compactionSpace(server: TestServer): Promise<CompactionSpa
     ...device(),
     device,
     api: client,
+    token: account.token,
     spaceId: user.spaceId,
     userId: user.id,
     pushed,
