@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { LIMITS } from '../sync/protocol';
+import { DAY_MS, DEFAULT_RETENTION_DAYS } from './store/compaction';
 import type { LogLevel } from './logger';
 
 /** What the HTTP app needs (createApp); the process-level settings are in ServerConfig. */
@@ -19,6 +20,8 @@ export interface AppConfig {
   readonly scryptLogN: number;
   /** The built PWA to serve; null serves the API only. */
   readonly distDir: string | null;
+  /** How long rows covered by a snapshot are kept before deletion; 0 deletes them at once. */
+  readonly retentionMs: number;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -60,6 +63,11 @@ export const settings: readonly Setting[] = [
   { name: 'SHUTDOWN_TIMEOUT_SECONDS', default: '10', help: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut' },
   { name: 'DIST_DIR', default: './dist', help: 'the built app to serve (npm run build)' },
   { name: 'SCRYPT_LOG_N', default: '15', help: 'scrypt cost for new password hashes, as log2(N) (r=8, p=1)' },
+  {
+    name: 'RETENTION_DAYS',
+    default: String(DEFAULT_RETENTION_DAYS),
+    help: 'days the server keeps history a note snapshot replaced (a late retry still finds it) before deleting it; 0 deletes it at once',
+  },
   { name: 'LOG_LEVEL', default: 'info', help: 'debug | info | warn | error | silent' },
 ];
 
@@ -122,6 +130,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServerConfig 
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_SECONDS', 0, 3600) * 1000,
     distDir: path.resolve(cwd, raw('DIST_DIR')),
     scryptLogN: int('SCRYPT_LOG_N', 10, 20),
+    retentionMs: int('RETENTION_DAYS', 0, 3650) * DAY_MS,
     logLevel: logLevel as LogLevel,
   };
   if (problems.length > 0) throw new ConfigError(`Invalid settings:\n  ${problems.join('\n  ')}`);
@@ -137,5 +146,6 @@ export function describeConfig(c: ServerConfig): Record<string, string | number 
     ...(c.databaseUrl ? { databaseUrl: c.databaseUrl.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@') } : { dataDir: c.dataDir }),
     distDir: c.distDir ?? '',
     tokenTtlDays: c.tokenTtlMs / 86_400_000,
+    retentionDays: c.retentionMs / DAY_MS,
   };
 }

@@ -10,12 +10,15 @@ import { backendOptionsFor, openBackend, type BackendOptions } from './backend';
 import { systemClock, type Clock } from './clock';
 import type { ServerConfig } from './config';
 import { errorMessage, type Logger } from './logger';
+import { startCoveredSweep } from './store/sweep';
 
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
   /** Open /api/sync/events streams. */
   eventStreams(): number;
+  /** Runs the sweep of covered history now (it also runs hourly); how many rows it deleted. */
+  sweepCoveredHistory(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions): Pro
     backend.store.deleteExpiredTokens(clock.now()).catch((e: unknown) => logger.warn('token sweep failed', { error: errorMessage(e) }));
   }, TOKEN_SWEEP_MS);
   sweep.unref();
+  // Covered history past RETENTION_DAYS, for spaces that no longer push (pushes clean their own).
+  const coveredSweep = startCoveredSweep({ store: backend.store, clock, retentionMs: config.retentionMs, logger });
 
   // Requests whose handling has begun; shutdown waits for them, then cuts every connection left
   // (idle keep-alive sockets, and sockets opened without a request yet).
@@ -73,6 +78,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions): Pro
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       clearInterval(sweep);
+      const sweepStopped = coveredSweep.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       served.closeEventStreams();
       server.closeIdleConnections();
@@ -88,8 +94,15 @@ export async function startServer(config: ServerConfig, opts: StartOptions): Pro
       clearTimeout(deadline);
       server.closeAllConnections();
       await stopped;
+      await sweepStopped;
       await backend.close();
     })());
 
-  return { url: displayUrl(config.host, port), port, eventStreams: () => served.openEventStreams(), close };
+  return {
+    url: displayUrl(config.host, port),
+    port,
+    eventStreams: () => served.openEventStreams(),
+    sweepCoveredHistory: () => coveredSweep.runOnce(),
+    close,
+  };
 }

@@ -16,6 +16,7 @@ import { ManualClock } from './clock';
 import type { AppConfig } from './config';
 import type { AppEnv } from './http';
 import { silentLogger, type Logger } from './logger';
+import { DAY_MS, DEFAULT_RETENTION_DAYS } from './store/compaction';
 import type { Store } from './store/types';
 import { AuthResponseSchema, type AuthResponse } from '../sync/protocol';
 
@@ -30,6 +31,7 @@ export const testAppConfig: AppConfig = {
   // The cheapest cost verification accepts: tests create many accounts.
   scryptLogN: 10,
   distDir: null,
+  retentionMs: DEFAULT_RETENTION_DAYS * DAY_MS,
 };
 
 export interface TestServerOptions {

@@ -15,6 +15,7 @@ describe('server settings', () => {
       tokenTtlMs: 30 * 86_400_000,
       heartbeatMs: 15_000,
       trustProxy: false,
+      retentionMs: 30 * 86_400_000,
     });
   });
 
@@ -35,6 +36,7 @@ describe('server settings', () => {
         DIST_DIR: 'build',
         SCRYPT_LOG_N: '14',
         LOG_LEVEL: 'warn',
+        RETENTION_DAYS: '7',
       },
       '/app',
     );
@@ -53,6 +55,7 @@ describe('server settings', () => {
       distDir: '/app/build',
       scryptLogN: 14,
       logLevel: 'warn',
+      retentionMs: 7 * 86_400_000,
     });
     expect(JSON.stringify(describeConfig(c))).not.toContain('hunter2');
   });
@@ -60,12 +63,17 @@ describe('server settings', () => {
   it('reports every bad setting at once, by name', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: '70000', DATABASE_URL: 'mysql://x', TRUST_PROXY: 'maybe', LOG_LEVEL: 'loud' });
+      loadConfig({ PORT: '70000', DATABASE_URL: 'mysql://x', TRUST_PROXY: 'maybe', LOG_LEVEL: 'loud', RETENTION_DAYS: '-1' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    for (const name of ['PORT', 'DATABASE_URL', 'TRUST_PROXY', 'LOG_LEVEL']) expect(message).toContain(name);
+    for (const name of ['PORT', 'DATABASE_URL', 'TRUST_PROXY', 'LOG_LEVEL', 'RETENTION_DAYS']) expect(message).toContain(name);
+  });
+
+  it('RETENTION_DAYS=0 deletes covered history at once', () => {
+    expect(loadConfig({ RETENTION_DAYS: '0' }).retentionMs).toBe(0);
+    expect(describeConfig(loadConfig({ RETENTION_DAYS: '0' }))).toMatchObject({ retentionDays: 0 });
   });
 });

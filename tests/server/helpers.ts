@@ -38,6 +38,14 @@ export function makeAction(
   };
 }
 
+/**
+ * A snapshot of `entityId` by a device that had pulled up to `basis`. The server never reads the
+ * state, so any string does: this one names what it stands for, to read failures by.
+ */
+export function makeSnapshot(clientId: string, entityId: string, basis: number, opts: { ms?: number; id?: string } = {}): Action {
+  return { ...makeAction(clientId, { ...opts, entityId, type: 'snapshot', payload: {} }), basis, state: `state of ${entityId} through ${basis}` };
+}
+
 export function makeActions(clientId: string, n: number, ms?: number): Action[] {
   return Array.from({ length: n }, () => makeAction(clientId, ms === undefined ? {} : { ms }));
 }

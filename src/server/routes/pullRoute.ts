@@ -1,4 +1,5 @@
-// GET /api/sync/pull?cursor=N&limit=M: the space's actions after the cursor, in seq order.
+// GET /api/sync/pull?cursor=N&limit=M: the space's actions after the cursor, in seq order, without
+// the rows snapshots cover (store/compaction.ts): seq has gaps, so the page says where it ended.
 
 import { Hono } from 'hono';
 import * as v from 'valibot';
@@ -20,13 +21,13 @@ export function pullRoute(deps: AppDeps): Hono<AppEnv> {
     if (!query.success) return apiError(c, 400, 'bad_request', describeIssues(query.issues));
     const { cursor, limit = LIMITS.defaultPullLimit } = query.output;
     const page = await store.pull(c.get('session').spaceId, cursor, limit);
-    const last = page.actions.at(-1)?.seq ?? cursor;
     const response: PullResponse = {
       actions: page.actions,
-      cursor: last,
+      // After a page short of its limit, head; a page that ends on covered rows still moves on.
+      cursor: page.cursor,
       head: page.head,
       // A cursor beyond head (a reset backend) has nothing more to read: the epoch tells the client.
-      hasMore: last < page.head,
+      hasMore: page.cursor < page.head,
       serverTime: clock.now(),
       epoch: store.epoch,
     };

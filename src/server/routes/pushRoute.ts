@@ -39,7 +39,7 @@ export function checkBatch(clientId: string, raw: readonly unknown[], now: numbe
 }
 
 export function pushRoute(deps: AppDeps): Hono<AppEnv> {
-  const { store, bus, clock, logger } = deps;
+  const { store, bus, clock, logger, config } = deps;
   const app = new Hono<AppEnv>();
 
   app.post(
@@ -70,7 +70,14 @@ export function pushRoute(deps: AppDeps): Hono<AppEnv> {
         clientId,
         actions: checked,
         receivedAt: now,
+        retentionMs: config.retentionMs,
       });
+      if (!outcome.ok && outcome.reason === 'basis_ahead') {
+        // Checked under the space's lock: the maker cannot have pulled beyond head.
+        const { index, actionId, basis, head } = outcome;
+        const message = `actions[${index}]: snapshot basis ${basis} is beyond the head of this space (${head}); a snapshot covers only what its maker had pulled`;
+        return apiError(c, 400, 'invalid_action', message, { index, actionId });
+      }
       if (!outcome.ok) {
         return apiError(c, 403, 'forbidden_client', 'this clientId belongs to another account; a device must use its own clientId');
       }

@@ -54,4 +54,17 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'protocol 2 fields (edits, snapshot basis and state), compaction',
+    // Rows of version 1 get covered_at NULL: every one stays served. ADD COLUMN without a default
+    // rewrites nothing; the partial indexes hold only the rows they serve (see compaction.ts).
+    sql: `
+      ALTER TABLE actions ADD COLUMN edits text, ADD COLUMN basis bigint, ADD COLUMN state text, ADD COLUMN covered_at bigint;
+      CREATE INDEX actions_live_seq ON actions (space_id, seq) WHERE covered_at IS NULL;
+      CREATE INDEX actions_live_entity ON actions (space_id, entity_id, seq) WHERE covered_at IS NULL;
+      CREATE INDEX actions_covered_space ON actions (space_id, covered_at) WHERE covered_at IS NOT NULL;
+      CREATE INDEX actions_covered_at ON actions (covered_at) WHERE covered_at IS NOT NULL;
+    `,
+  },
 ];

@@ -8,6 +8,8 @@
 
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { pageCursor, planCovers, retentionOf } from './compaction';
+import { coverInPush, deleteCovered, storedRows } from './postgresCompaction';
 import { fromRow, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
 import { postgresMigrations } from './postgresMigrations';
 import type { PullPage, PushOutcome, Store, StoreHooks, TokenRecord, UserRecord } from './types';
@@ -120,11 +122,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         const existing = await tx<{ id: string }[]>`SELECT id FROM actions WHERE space_id = ${input.spaceId} AND id IN ${tx(ids)}`;
         const { fresh, duplicates } = splitDuplicates(input.actions, new Set(existing.map((x) => x.id)));
         const base = Number(space.head);
+        const plan = planCovers(input.actions, fresh, base);
+        if (!plan.ok) return plan;
         if (fresh.length > 0) {
           const rows = fresh.map((a, i) => toRow(a, input.spaceId, base + i + 1, input.userId, input.receivedAt));
           await tx`INSERT INTO actions ${tx(rows)}`;
           await tx`UPDATE spaces SET head = ${base + fresh.length} WHERE id = ${input.spaceId}`;
         }
+        await coverInPush(tx, input.spaceId, plan.covers, input.receivedAt, retentionOf(input));
         await hooks.beforeCommit?.({ spaceId: input.spaceId, base, count: fresh.length });
         return { ok: true, accepted: fresh.map((a) => a.id), duplicates, head: base + fresh.length };
       }),
@@ -135,12 +140,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const head = await readHead(spaceId);
       const rows = await sql<StoredActionColumns[]>`
         SELECT ${sql.unsafe(SELECT_ACTION_COLUMNS)} FROM actions
-        WHERE space_id = ${spaceId} AND seq > ${cursor} AND seq <= ${head}
+        WHERE space_id = ${spaceId} AND seq > ${cursor} AND seq <= ${head} AND covered_at IS NULL
         ORDER BY seq LIMIT ${limit}`;
-      return { actions: rows.map(fromRow), head };
+      return { actions: rows.map(fromRow), head, cursor: pageCursor(cursor, head, rows, limit) };
     },
 
     head: readHead,
+
+    deleteCovered: (coveredBefore, limit) => deleteCovered(sql, coveredBefore, limit),
+
+    storedRows: (spaceId) => storedRows(sql, spaceId),
 
     ping: async () => {
       await sql`SELECT 1`;

@@ -1,7 +1,8 @@
-// The actions table's row shape, shared by both adapters: the action's fields as columns, payload and
-// base as JSON text (kept byte-for-byte as received, so a pulled action equals the pushed one).
+// The actions table's row shape, shared by both adapters: the action's fields as columns, payload,
+// base and edits as JSON text (kept byte-for-byte as received, so a pulled action equals the pushed
+// one). A snapshot's state is stored as the client sent it and never parsed: only its basis is read.
 
-import type { Action, ActionType, SequencedAction } from '../../sync/action';
+import type { Action, ActionType, SequencedAction, TextEdit } from '../../sync/action';
 
 export interface ActionRow {
   readonly space_id: string;
@@ -14,13 +15,16 @@ export interface ActionRow {
   readonly hlc: string;
   readonly client_id: string;
   readonly base: string | null;
+  readonly edits: string | null;
+  readonly basis: number | null;
+  readonly state: string | null;
   readonly user_id: string;
   readonly received_at: number;
 }
 
 export type StoredActionColumns = Pick<
   ActionRow,
-  'id' | 'seq' | 'collection' | 'entity_id' | 'type' | 'payload' | 'hlc' | 'client_id' | 'base'
+  'id' | 'seq' | 'collection' | 'entity_id' | 'type' | 'payload' | 'hlc' | 'client_id' | 'base' | 'edits' | 'basis' | 'state'
 >;
 
 export function toRow(a: Action, spaceId: string, seq: number, userId: string, receivedAt: number): ActionRow {
@@ -35,6 +39,9 @@ export function toRow(a: Action, spaceId: string, seq: number, userId: string, r
     hlc: a.hlc,
     client_id: a.clientId,
     base: a.base === undefined ? null : JSON.stringify(a.base),
+    edits: a.edits === undefined ? null : JSON.stringify(a.edits),
+    basis: a.basis ?? null,
+    state: a.state ?? null,
     user_id: userId,
     received_at: receivedAt,
   };
@@ -51,6 +58,10 @@ export function fromRow(r: StoredActionColumns): SequencedAction {
     hlc: r.hlc,
     clientId: r.client_id,
     ...(r.base === null ? {} : { base: JSON.parse(r.base) as Record<string, string> }),
+    ...(r.edits === null ? {} : { edits: JSON.parse(r.edits) as Record<string, TextEdit> }),
+    // bigint columns come back from PostgreSQL as strings.
+    ...(r.basis === null ? {} : { basis: Number(r.basis) }),
+    ...(r.state === null ? {} : { state: r.state }),
     seq: Number(r.seq),
   };
 }
@@ -76,4 +87,4 @@ export function splitDuplicates(
   return { fresh, duplicates };
 }
 
-export const SELECT_ACTION_COLUMNS = 'id, seq, collection, entity_id, type, payload, hlc, client_id, base';
+export const SELECT_ACTION_COLUMNS = 'id, seq, collection, entity_id, type, payload, hlc, client_id, base, edits, basis, state';

@@ -56,4 +56,20 @@ export const sqliteMigrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'protocol 2 fields (edits, snapshot basis and state), compaction',
+    // Rows of version 1 get covered_at NULL: every one stays served. The partial indexes hold only
+    // the rows they serve, so pull and covering read what they return (see compaction.ts).
+    sql: `
+      ALTER TABLE actions ADD COLUMN edits TEXT;
+      ALTER TABLE actions ADD COLUMN basis INTEGER;
+      ALTER TABLE actions ADD COLUMN state TEXT;
+      ALTER TABLE actions ADD COLUMN covered_at INTEGER;
+      CREATE INDEX actions_live_seq ON actions (space_id, seq) WHERE covered_at IS NULL;
+      CREATE INDEX actions_live_entity ON actions (space_id, entity_id, seq) WHERE covered_at IS NULL;
+      CREATE INDEX actions_covered_space ON actions (space_id, covered_at) WHERE covered_at IS NOT NULL;
+      CREATE INDEX actions_covered_at ON actions (covered_at) WHERE covered_at IS NOT NULL;
+    `,
+  },
 ];

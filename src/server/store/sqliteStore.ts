@@ -12,7 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Action } from '../../sync/action';
+import { pageCursor, planCovers, retentionOf } from './compaction';
 import { fromRow, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
+import { sqliteCompaction, SQLITE_LIVE_PAGE } from './sqliteCompaction';
 import { sqliteMigrations } from './sqliteMigrations';
 import type { NewToken, NewUser, PullPage, PushInput, PushOutcome, Store, StoreHooks, TokenRecord, UserRecord } from './types';
 
@@ -73,6 +75,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const reader = options.path === ':memory:' ? writer : openConnection(options.path, busy);
   const writes = new Queue();
   const hooks = options.hooks ?? {};
+  const compaction = sqliteCompaction(writer, reader);
 
   const w = {
     insertSpace: writer.prepare('INSERT INTO spaces (id, head, created_at) VALUES (?, 0, ?)'),
@@ -88,8 +91,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     clientOwner: writer.prepare('SELECT user_id FROM clients WHERE client_id = ?'),
     existingIds: writer.prepare('SELECT id FROM actions WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))'),
     insertAction: writer.prepare(
-      `INSERT INTO actions (space_id, id, seq, collection, entity_id, type, payload, hlc, client_id, base, user_id, received_at)
-       VALUES (@space_id, @id, @seq, @collection, @entity_id, @type, @payload, @hlc, @client_id, @base, @user_id, @received_at)`,
+      `INSERT INTO actions (space_id, id, seq, collection, entity_id, type, payload, hlc, client_id, base, edits, basis, state, user_id, received_at)
+       VALUES (@space_id, @id, @seq, @collection, @entity_id, @type, @payload, @hlc, @client_id, @base, @edits, @basis, @state, @user_id, @received_at)`,
     ),
     setHead: writer.prepare('UPDATE spaces SET head = ? WHERE id = ?'),
   };
@@ -100,9 +103,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
        WHERE t.hash = ? AND t.expires_at > ?`,
     ),
     head: reader.prepare('SELECT head FROM spaces WHERE id = ?'),
-    page: reader.prepare(
-      `SELECT ${SELECT_ACTION_COLUMNS} FROM actions WHERE space_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
-    ),
+    page: reader.prepare(`SELECT ${SELECT_ACTION_COLUMNS} ${SQLITE_LIVE_PAGE}`),
     ping: reader.prepare('SELECT 1'),
   };
 
@@ -180,9 +181,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         const existing = new Set((w.existingIds.all(input.spaceId, ids) as { id: string }[]).map((x) => x.id));
         const { fresh, duplicates } = splitDuplicates(input.actions, existing);
         const base = space.head;
+        const plan = planCovers(input.actions, fresh, base);
+        if (!plan.ok) return plan;
         fresh.forEach((a: Action, i) => w.insertAction.run(toRow(a, input.spaceId, base + i + 1, input.userId, input.receivedAt)));
         const head = base + fresh.length;
         if (fresh.length > 0) w.setHead.run(head, input.spaceId);
+        compaction.cover(input.spaceId, plan.covers, input.receivedAt, retentionOf(input));
         await hooks.beforeCommit?.({ spaceId: input.spaceId, base, count: fresh.length });
         return { ok: true, accepted: fresh.map((a) => a.id), duplicates, head } as const;
       }),
@@ -192,10 +196,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       readSnapshot(() => {
         const head = readHead(spaceId);
         const rows = r.page.all(spaceId, cursor, head, limit) as StoredActionColumns[];
-        return { actions: rows.map(fromRow), head };
+        return { actions: rows.map(fromRow), head, cursor: pageCursor(cursor, head, rows, limit) };
       }),
 
     head: async (spaceId) => readHead(spaceId),
+
+    deleteCovered: (coveredBefore, limit) => writeTx(() => compaction.deleteCovered(coveredBefore, limit)),
+
+    storedRows: async (spaceId) => compaction.storedRows(spaceId),
 
     ping: async () => {
       r.ping.get();

@@ -39,16 +39,28 @@ export interface PushInput {
   /** Already validated: every action's clientId equals `clientId`. */
   readonly actions: readonly Action[];
   readonly receivedAt: number;
+  /**
+   * How long rows covered by a snapshot are kept before deletion (RETENTION_DAYS; default
+   * DEFAULT_RETENTION_MS); 0 deletes the rows a snapshot covers in the push that brings it.
+   */
+  readonly retentionMs?: number;
 }
 
 export type PushOutcome =
   | { readonly ok: true; readonly accepted: string[]; readonly duplicates: string[]; readonly head: number }
   /** The clientId was first pushed by another user: nothing was written. */
-  | { readonly ok: false; readonly reason: 'forbidden_client' };
+  | { readonly ok: false; readonly reason: 'forbidden_client' }
+  /** A snapshot (input.actions[index]) claims a basis beyond the space's head: nothing was written. */
+  | { readonly ok: false; readonly reason: 'basis_ahead'; readonly index: number; readonly actionId: string; readonly basis: number; readonly head: number };
 
 export interface PullPage {
   readonly actions: SequencedAction[];
   readonly head: number;
+  /**
+   * Where the next page starts: the last action's seq, or head when the page reached it. Rows
+   * covered by a snapshot leave gaps in seq, so this is not always the last action's seq.
+   */
+  readonly cursor: number;
 }
 
 /** What a push transaction looks like from inside, for tests that widen race windows. */
@@ -83,11 +95,21 @@ export interface Store {
 
   /**
    * One atomic transaction: lock the space's counter row, skip actions whose id the space already
-   * has, give the rest seq = head+1..head+n in order, move head, commit.
+   * has, refuse a snapshot whose basis is beyond head, give the rest seq = head+1..head+n in order,
+   * move head, cover what the new snapshots cover (compaction.ts), commit.
    */
   push(input: PushInput): Promise<PushOutcome>;
-  /** Actions with cursor < seq <= head, in seq order, at most `limit`; head as of the read. */
+  /**
+   * Uncovered actions with cursor < seq <= head, in seq order, at most `limit`; head as of the read.
+   */
   pull(spaceId: string, cursor: number, limit: number): Promise<PullPage>;
+  /**
+   * Deletes up to `limit` rows (of any space) covered at or before `coveredBefore`; how many it
+   * deleted. The periodic sweep calls it until it returns less than `limit`.
+   */
+  deleteCovered(coveredBefore: number, limit: number): Promise<number>;
+  /** Rows stored for the space, covered or not (what retention frees), for tests and operators. */
+  storedRows(spaceId: string): Promise<{ readonly live: number; readonly covered: number }>;
   head(spaceId: string): Promise<number>;
 
   /** Throws when the database cannot be reached. */
