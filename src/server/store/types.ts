@@ -41,7 +41,7 @@ export interface PushInput {
   readonly receivedAt: number;
   /**
    * How long rows covered by a snapshot are kept before deletion (RETENTION_DAYS; default
-   * DEFAULT_RETENTION_MS); 0 deletes the rows a snapshot covers in the push that brings it.
+   * DEFAULT_RETENTION_DAYS); 0 deletes the rows a snapshot covers in the push that brings it.
    */
   readonly retentionMs?: number;
 }
@@ -50,7 +50,7 @@ export type PushOutcome =
   | { readonly ok: true; readonly accepted: string[]; readonly duplicates: string[]; readonly head: number }
   /** The clientId was first pushed by another user: nothing was written. */
   | { readonly ok: false; readonly reason: 'forbidden_client' }
-  /** A snapshot (input.actions[index]) claims a basis beyond the space's head: nothing was written. */
+  /** A snapshot (input.actions[index]) claims a basis beyond the space's head: no action was stored. */
   | { readonly ok: false; readonly reason: 'basis_ahead'; readonly index: number; readonly actionId: string; readonly basis: number; readonly head: number };
 
 export interface PullPage {
