@@ -3,6 +3,7 @@
 // them; a basis beyond head is refused; covered rows are deleted after RETENTION_DAYS (on the
 // injected clock), or at once with 0.
 
+import { makeEdit } from '../../src/sync/text/yjsText';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, PURGE_PER_PUSH } from '../../src/server/store/compaction';
@@ -128,7 +129,8 @@ for (const kind of backendKinds) {
 
       it('keeps edits of text fields as pushed', async () => {
         const s = await compactionSpace(server);
-        const edit = { ...s.edit(uuidv7()), type: 'update' as const, payload: {}, edits: { body: { base: 'b|1', update: 'AQIDBA==' } } };
+        const update = makeEdit({ key: 'k', baseStamp: 'b|1', baseText: 'abc', doc: null }, [{ index: 1, deleteCount: 0, insert: 'x' }]).update;
+        const edit = { ...s.edit(uuidv7()), type: 'update' as const, payload: {}, edits: { body: { base: 'b|1', update } } };
         await s.push([edit]);
         expect(await s.api.pullAll()).toEqual([{ ...edit, seq: 1 }]);
       });
