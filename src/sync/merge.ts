@@ -25,92 +25,11 @@ import type { Action, FieldValue } from './action';
 import { isCollectionName, isTextField } from './collections';
 import { maxStamp, minStamp, stampClientId, stampOf, type Stamp } from './stamp';
 import { editText, latestStamp, replaceText, type TextField, type TextState } from './text/textMerge';
+import { emptyEntity, fieldStamp, fieldStamps, isDeleted, type Conflict, type ConflictKind, type EntityState, type MergeResult } from './entity';
+
+export * from './entity';
 import type { TextDocCache } from './text/yjsText';
-
-export interface EntityState {
-  readonly collection: string;
-  readonly id: string;
-  readonly fields: Readonly<Record<string, FieldValue>>;
-  readonly stamps: Readonly<Record<string, Stamp>>;
-  readonly createdStamp: Stamp | null;
-  readonly deletedStamp: Stamp | null;
-  readonly restoredStamp: Stamp | null;
-  readonly purgedStamp: Stamp | null;
-  /**
-   * Text fields (collections.ts kind 'text'): the document of edits on the base. For these, `fields`
-   * holds the visible text and `stamps` the base's stamp (textMerge.ts). Absent: no edits yet.
-   */
-  readonly texts?: Readonly<Record<string, TextState>>;
-}
-
-export type ConflictKind = 'overwritten' | 'deleted';
-
-export interface Conflict {
-  readonly collection: string;
-  readonly entityId: string;
-  readonly field: string;
-  readonly kind: ConflictKind;
-  /** The text this device wrote that is no longer visible. */
-  readonly lostValue: FieldValue;
-  readonly lostStamp: Stamp;
-  /** The stamp of the write (or delete) that won. */
-  readonly winnerStamp: Stamp;
-}
-
-export interface MergeResult {
-  readonly state: EntityState;
-  readonly changed: boolean;
-  readonly conflicts: readonly Conflict[];
-}
-
-export function emptyEntity(collection: string, id: string): EntityState {
-  return {
-    collection,
-    id,
-    fields: {},
-    stamps: {},
-    createdStamp: null,
-    deletedStamp: null,
-    restoredStamp: null,
-    purgedStamp: null,
-  };
-}
-
-export function isDeleted(s: EntityState): boolean {
-  return s.deletedStamp !== null && (s.restoredStamp === null || s.deletedStamp > s.restoredStamp);
-}
-
-export function isVisible(s: EntityState): boolean {
-  return s.createdStamp !== null && s.purgedStamp === null && !isDeleted(s);
-}
-
-/** In the trash: created, deleted, not purged. */
-export function isTrashed(s: EntityState): boolean {
-  return s.createdStamp !== null && s.purgedStamp === null && isDeleted(s);
-}
-
-/** The greatest stamp that touched the entity: "last changed", for ordering lists. */
-export function lastChangedStamp(s: EntityState): Stamp | null {
-  let best: Stamp | null = maxStamp(maxStamp(s.createdStamp, s.deletedStamp), maxStamp(s.restoredStamp, s.purgedStamp));
-  for (const st of Object.values(s.stamps)) best = maxStamp(best, st);
-  for (const t of Object.values(s.texts ?? {})) best = maxStamp(best, t.edited);
-  return best;
-}
-
-/** The latest write a field shows: its stamp, or for a text field the later of its base and last edit. */
-export function fieldStamp(s: EntityState, field: string): Stamp | undefined {
-  return maxStamp(s.stamps[field] ?? null, s.texts?.[field]?.edited ?? null) ?? undefined;
-}
-
-/** Every field's latest stamp (what a delete or a replace says its writer had seen). */
-export function fieldStamps(s: EntityState): Record<string, Stamp> {
-  const out: Record<string, Stamp> = { ...s.stamps };
-  for (const f of Object.keys(s.texts ?? {})) {
-    const st = fieldStamp(s, f);
-    if (st !== undefined) out[f] = st;
-  }
-  return out;
-}
+import { applySnapshot } from './snapshot';
 
 function textFieldOf(s: EntityState, field: string): TextField {
   return { value: s.fields[field], base: s.stamps[field], text: s.texts?.[field] };
@@ -130,6 +49,7 @@ function ownsField(f: TextField, clientId: string | undefined): boolean {
 }
 
 export function mergeAction(prev: EntityState | undefined, action: Action, localClientId?: string, cache?: TextDocCache): MergeResult {
+  if (action.type === 'snapshot') return applySnapshot(prev, action, localClientId, cache);
   const base = prev ?? emptyEntity(action.collection, action.entityId);
   const s = stampOf(action);
   const conflicts: Conflict[] = [];
@@ -157,7 +77,6 @@ export function mergeAction(prev: EntityState | undefined, action: Action, local
       purgedStamp = maxStamp(purgedStamp, s);
       break;
     case 'update':
-    case 'snapshot':
       break;
   }
 

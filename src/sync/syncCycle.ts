@@ -29,6 +29,11 @@ export interface SyncStore {
   resetForNewEpoch(epoch: string): Promise<void>;
   /** Our clock ran ahead of the server's: re-stamp pending actions from the server's time. */
   restampPending(serverTime: number): Promise<void>;
+  /**
+   * After a complete pull: snapshot entities with many actions since their last snapshot and
+   * nothing pending (DESIGN.md section 5, step 4). Returns how many snapshots it queued.
+   */
+  compact?(): Promise<number>;
 }
 
 export interface SyncCycleOptions {
@@ -60,7 +65,11 @@ export async function runSyncCycle(
   for (let restarts = 0; ; restarts++) {
     await pushAll(clientId, store, transport, o, total);
     const outcome = await pullAll(store, transport, o.pullLimit, total);
-    if (outcome === 'done') return total;
+    if (outcome === 'done') {
+      // Snapshots go up at once; the next pull brings them back (and with them the pruning).
+      if (store.compact && (await store.compact()) > 0) await pushAll(clientId, store, transport, o, total);
+      return total;
+    }
     if (restarts >= o.maxRestarts) throw new SyncError('server', 'The server keeps resetting its data; sync stopped');
   }
 }

@@ -74,11 +74,20 @@ export interface SimWorld {
   client(name: string, skewMs?: number, db?: Db): Promise<SimClient>;
   /** Every action in the server's log for the account, in seq order. */
   serverLog(): Promise<SequencedAction[]>;
+  /** The account's head on the server. */
+  head(): Promise<number>;
   close(): Promise<void>;
 }
 
-export async function simWorld(): Promise<SimWorld> {
-  const server = await createTestServer();
+export interface SimWorldOptions {
+  /** Devices snapshot an entity after this many actions (compaction.ts); default the app's. */
+  readonly snapshotEvery?: number;
+  /** The server's RETENTION_DAYS, in ms (0: covered rows deleted at once). */
+  readonly retentionMs?: number;
+}
+
+export async function simWorld(options: SimWorldOptions = {}): Promise<SimWorld> {
+  const server = await createTestServer(options.retentionMs === undefined ? {} : { config: { retentionMs: options.retentionMs } });
   server.clock.set(T0);
   const { token } = await server.register();
   const clean = httpTransport({ baseUrl: server.baseUrl, fetch: server.fetch, token: () => token });
@@ -111,13 +120,14 @@ export async function simWorld(): Promise<SimWorld> {
         conflicts: new ConflictService(notes),
         store,
         db,
-        sync: workerSyncStore(store, (ids) => changed.push(...ids)),
+        sync: workerSyncStore(store, (ids) => changed.push(...ids), options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
         changed,
         transport,
         cycle: (options?: SyncCycleOptions) => runSyncCycle(store.clientId, c.sync, transport, options),
       });
       return c;
     },
+    head: async () => (await clean.pull(0, 1)).head,
     async serverLog() {
       const out: SequencedAction[] = [];
       for (let cursor = 0; ; ) {

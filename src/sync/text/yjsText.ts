@@ -151,6 +151,15 @@ export function applyUpdates(src: TextSource, updates: readonly string[], cache?
   return finish(cache, src, doc);
 }
 
+/** Merges whole states of one base (a snapshot's document into this one's). */
+export function joinStates(src: TextSource, others: readonly Uint8Array[], cache?: TextDocCache): AppliedText {
+  const doc = takeDoc(cache, src);
+  doc.transact(() => {
+    for (const o of others) Y.applyUpdate(doc, o);
+  });
+  return finish(cache, src, doc);
+}
+
 /**
  * Makes an edit: applies splices (on the document's current text) and returns the update carrying
  * only that change, with the state and text after it.

@@ -36,6 +36,7 @@ import { ActionSchema, describeIssues } from '../../sync/protocol';
 import { actionMarks, appendAction, appendActions, findAction, listPendingActions, markAcked, quarantineAction } from './actionLog';
 import { listOpenConflicts, recordConflicts, type StoredConflict } from './conflicts';
 import { loadEntities, loadEntity, saveEntity } from './entityRows';
+import { pruneCovered } from './compaction';
 import { ValidationError } from '../errors';
 import {
   ensureClientId,
@@ -138,6 +139,11 @@ export class Store {
     return new Store(db, ensureClientId(db, deps.newId), deps);
   }
 
+  /** A new action id (UUIDv7 in the app). */
+  newActionId(): string {
+    return this.deps.newId();
+  }
+
   /** This device's wall clock, uncorrected (for measuring the offset and for times users see). */
   wallNow(): number {
     return this.deps.now();
@@ -224,12 +230,14 @@ export class Store {
       const conflicts: Conflict[] = [];
       const fresh = new Map<string, { action: Action; status: 'acked'; serverSeq: number | null }>();
       let acked = 0;
+      const covers: { collection: CollectionName; entityId: string; basis: number }[] = [];
 
       for (const pulled of actions) {
         const a = withWellFormedEdits(pulled);
         const collection = a.collection as CollectionName;
         clock = receiveHlc(clock, parseHlc(a.hlc), hlcNow);
         const seq = a.seq ?? null;
+        if (a.type === 'snapshot' && a.basis !== undefined) covers.push({ collection, entityId: a.entityId, basis: a.basis });
         const logged = marks.get(a.id);
         if (logged) {
           if (logged.status !== 'acked' || (seq !== null && logged.serverSeq === null)) {
@@ -253,6 +261,8 @@ export class Store {
         conflicts.push(...merged.conflicts);
       }
       appendActions(this.db, [...fresh.values()]);
+      // The device's log follows the server's: what a snapshot covers goes here too.
+      for (const c of covers) pruneCovered(this.db, c, c.basis);
 
       const changedIds: string[] = [];
       for (const t of touched.values()) {

@@ -5,7 +5,9 @@
 import type { Action } from '../../sync/action';
 import type { PullResponse } from '../../sync/protocol';
 import type { SyncStore } from '../../sync/syncCycle';
-import { entitiesOfActions, markAcked, requeueOwnAcked } from '../store/actionLog';
+import { entitiesOfActions, findAction, markAcked, requeueOwnAcked } from '../store/actionLog';
+import { appendSnapshot, DEFAULT_SNAPSHOT_EVERY, entitiesDue, pruneCovered, resetSnapshotsForNewEpoch } from '../store/compaction';
+import { isCollectionName } from '../../sync/collections';
 import { setSyncCursor, setSyncEpoch } from '../db/meta';
 import { restampPending } from '../store/restamp';
 import { inTransaction } from '../db/sql';
@@ -13,8 +15,19 @@ import type { Store } from '../store/store';
 
 export type ChangedEntities = (entityIds: readonly string[]) => void;
 
-export function workerSyncStore(store: Store, changed: ChangedEntities): SyncStore {
+export interface WorkerSyncOptions {
+  /** Snapshot an entity once it has this many actions since its last snapshot (compaction.ts). */
+  readonly snapshotEvery?: number;
+}
+
+export function workerSyncStore(store: Store, changed: ChangedEntities, options: WorkerSyncOptions = {}): SyncStore {
   const db = store.db;
+  const every = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+  // Entities that gained actions since the last compaction; null: not looked at yet (all of them).
+  let touched: Set<string> | null = null;
+  const touch = (ids: Iterable<string>) => {
+    if (touched) for (const id of ids) touched.add(id);
+  };
   return {
     async pendingActions(limit: number): Promise<Action[]> {
       return store.pendingActions(limit);
@@ -24,8 +37,15 @@ export function workerSyncStore(store: Store, changed: ChangedEntities): SyncSto
       if (ids.length === 0) return;
       const entityIds = inTransaction(db, () => {
         for (const id of ids) markAcked(db, id, null);
+        for (const id of ids) {
+          const a = findAction(db, id)?.action;
+          if (a?.type === 'snapshot' && a.basis !== undefined && isCollectionName(a.collection)) {
+            pruneCovered(db, { collection: a.collection, entityId: a.entityId }, a.basis);
+          }
+        }
         return entitiesOfActions(db, ids);
       });
+      touch(entityIds);
       changed(entityIds);
     },
 
@@ -35,6 +55,7 @@ export function workerSyncStore(store: Store, changed: ChangedEntities): SyncSto
 
     async applyPage(page: PullResponse): Promise<{ changed: number }> {
       const r = store.applyRemote(page.actions, { cursor: page.cursor, epoch: page.epoch, serverTime: page.serverTime });
+      touch(page.actions.map((a) => a.entityId));
       changed(r.changedIds);
       return { changed: r.changedIds.length };
     },
@@ -52,11 +73,22 @@ export function workerSyncStore(store: Store, changed: ChangedEntities): SyncSto
       // the pulled actions of other devices stay (their devices re-upload them).
       const entityIds = inTransaction(db, () => {
         const requeued = requeueOwnAcked(db, store.clientId);
+        const resnapped = resetSnapshotsForNewEpoch(store);
         setSyncCursor(db, 0);
         setSyncEpoch(db, epoch);
-        return requeued;
+        return [...requeued, ...resnapped];
       });
       changed(entityIds);
+    },
+
+    async compact(): Promise<number> {
+      const candidates = touched === null ? undefined : [...touched];
+      touched = new Set();
+      if (candidates !== undefined && candidates.length === 0) return 0;
+      const basis = store.syncCursor;
+      let made = 0;
+      for (const e of entitiesDue(db, every, candidates)) if (appendSnapshot(store, e, basis)) made++;
+      return made;
     },
 
     async restampPending(serverTime: number): Promise<void> {

@@ -1,0 +1,140 @@
+// The device's side of compaction (DESIGN.md sections 4 and 5, step 4): snapshots of entities with
+// many actions since their last one, and pruning of the log they cover.
+//
+// Invariants (tests/worker/store/compaction.test.ts, the convergence model test):
+// - A snapshot is made only of an entity with nothing pending or quarantined here, with basis = the
+//   sync cursor: this device has every action of it up to there, so the server may drop them.
+// - Pruning deletes only acknowledged actions whose server seq is known and <= a snapshot's basis,
+//   for that snapshot's entity; pending and quarantined actions always stay. So the log that is
+//   left, replayed, still gives the materialized rows (the snapshot stands for what went).
+// - A snapshot carries what conflict detection needs: for each field, the `base` of the write that
+//   set it (read from the log, or from the previous snapshot once that write was pruned).
+
+import type { Action } from '../../sync/action';
+import { isCollectionName, type CollectionName } from '../../sync/collections';
+import { formatHlc, sendHlc } from '../../sync/hlc';
+import type { EntityState } from '../../sync/merge';
+import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from '../../sync/snapshot';
+import type { Stamp } from '../../sync/stamp';
+import { readClock, writeClock } from '../db/meta';
+import { inTransaction, int, run, selectRow, selectRows, text, textOrNull, type Db } from '../db/sql';
+import { appendAction, findAction } from './actionLog';
+import type { Store } from './store';
+
+/** Actions since an entity's last snapshot that make it worth a new one (see README: measured). */
+export const DEFAULT_SNAPSHOT_EVERY = 20;
+
+export interface EntityRef {
+  readonly collection: CollectionName;
+  readonly entityId: string;
+}
+
+/**
+ * Entities (of `only`, or all) with at least `every` actions besides snapshots in the log and none
+ * of them pending or quarantined.
+ */
+export function entitiesDue(db: Db, every: number, only?: readonly string[]): EntityRef[] {
+  const filter = only ? `AND entity_id IN (SELECT value FROM json_each(?))` : '';
+  const rows = selectRows(
+    db,
+    `SELECT collection, entity_id FROM actions WHERE type != 'snapshot' ${filter}
+     GROUP BY collection, entity_id
+     HAVING count(*) >= ? AND sum(status != 'acked') = 0`,
+    only ? [JSON.stringify(only), every] : [every],
+  );
+  const out: EntityRef[] = [];
+  for (const r of rows) {
+    const collection = text(r, 'collection');
+    if (isCollectionName(collection)) out.push({ collection, entityId: text(r, 'entity_id') });
+  }
+  return out;
+}
+
+/** The latest snapshot of an entity in the log, decoded (the `seen` of writes pruned since). */
+function lastSnapshot(db: Db, e: EntityRef): SnapshotContent | undefined {
+  const row = selectRow(
+    db,
+    `SELECT state FROM actions WHERE collection = ? AND entity_id = ? AND type = 'snapshot' ORDER BY coalesce(server_seq, 9e15) DESC, local_seq DESC LIMIT 1`,
+    [e.collection, e.entityId],
+  );
+  const state = row ? textOrNull(row, 'state') : null;
+  if (state === null) return undefined;
+  const c = decodeSnapshot({ collection: e.collection, entityId: e.entityId, state });
+  return typeof c === 'string' ? undefined : c;
+}
+
+/** What the author of the write stamped `stamp` had seen of `field` ('' when it had seen nothing). */
+function seenBy(db: Db, stamp: Stamp, field: string, previous: Readonly<Record<string, Stamp>> | undefined): Stamp | undefined {
+  const logged = findAction(db, stamp.slice(stamp.lastIndexOf('|') + 1));
+  if (logged) return logged.action.base?.[field] ?? '';
+  return previous?.[field];
+}
+
+export function snapshotContent(db: Db, state: EntityState): SnapshotContent {
+  const previous = lastSnapshot(db, { collection: state.collection as CollectionName, entityId: state.id });
+  const seen: Record<string, Stamp> = {};
+  for (const [field, stamp] of Object.entries(state.stamps)) {
+    const s = seenBy(db, stamp, field, previous?.seen);
+    if (s !== undefined) seen[field] = s;
+  }
+  const deleteSeen: Record<string, Stamp> = {};
+  if (state.deletedStamp !== null) {
+    const logged = findAction(db, state.deletedStamp.slice(state.deletedStamp.lastIndexOf('|') + 1));
+    Object.assign(deleteSeen, logged ? (logged.action.base ?? {}) : (previous?.deleteSeen ?? {}));
+  }
+  return { state, seen, deleteSeen };
+}
+
+/** Appends a snapshot of the entity's current state as a pending action (it changes no row). */
+export function appendSnapshot(store: Store, e: EntityRef, basis: number): Action | undefined {
+  const db = store.db;
+  return inTransaction(db, () => {
+    const state = store.entity(e.collection, e.entityId);
+    if (!state) return undefined;
+    const clock = sendHlc(readClock(db, store.clientId), store.hlcNow());
+    writeClock(db, clock);
+    const action: Action = {
+      id: store.newActionId(),
+      collection: e.collection,
+      entityId: e.entityId,
+      type: 'snapshot',
+      payload: {},
+      basis,
+      state: encodeSnapshot(snapshotContent(db, state)),
+      hlc: formatHlc(clock),
+      clientId: store.clientId,
+    };
+    appendAction(db, action, 'pending');
+    return action;
+  });
+}
+
+/** Drops the entity's acknowledged actions a snapshot with this basis covers. Returns how many. */
+export function pruneCovered(db: Db, e: EntityRef, basis: number): number {
+  run(db, `DELETE FROM actions WHERE collection = ? AND entity_id = ? AND status = 'acked' AND server_seq IS NOT NULL AND server_seq <= ?`, [
+    e.collection,
+    e.entityId,
+    basis,
+  ]);
+  return int(selectRow(db, 'SELECT changes() AS n')!, 'n');
+}
+
+/**
+ * A reset server (new epoch) has none of the history: the seqs this log knows mean nothing there,
+ * own snapshots go back in the queue with basis 0 (they cover nothing new), and an entity whose
+ * history this device knows only through another device's snapshot gets a snapshot of its own, so
+ * what was pruned here reaches the new server too.
+ */
+export function resetSnapshotsForNewEpoch(store: Store): string[] {
+  const db = store.db;
+  const foreign = selectRows(db, `SELECT DISTINCT collection, entity_id FROM actions WHERE type = 'snapshot' AND client_id != ?`, [store.clientId]);
+  run(db, `UPDATE actions SET basis = 0 WHERE type = 'snapshot' AND client_id = ?`, [store.clientId]);
+  run(db, `UPDATE actions SET server_seq = NULL`);
+  const touched: string[] = [];
+  for (const r of foreign) {
+    const collection = text(r, 'collection');
+    if (!isCollectionName(collection)) continue;
+    if (appendSnapshot(store, { collection, entityId: text(r, 'entity_id') }, 0)) touched.push(text(r, 'entity_id'));
+  }
+  return touched;
+}
