@@ -192,6 +192,8 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE actions_v4 RENAME TO actions;
       CREATE INDEX actions_by_status ON actions (status);
       CREATE INDEX actions_pending_by_entity ON actions (collection, entity_id) WHERE status = 'pending';
+      -- Compaction (store/compaction.ts): an entity's actions since its last snapshot, and pruning.
+      CREATE INDEX actions_by_entity ON actions (collection, entity_id);
 
       ALTER TABLE notes ADD COLUMN body_doc BLOB;
       ALTER TABLE notes ADD COLUMN body_edited TEXT;

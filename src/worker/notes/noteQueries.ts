@@ -9,7 +9,7 @@ import { int, text, textOrNull, type Db, type Row } from '../db/sql';
 const SNIPPET_SOURCE_CHARS = 400;
 const SNIPPET_MAX_CHARS = 140;
 
-const hasPending = `EXISTS (SELECT 1 FROM actions a WHERE a.collection = 'notes' AND a.entity_id = notes.id AND a.status = 'pending')`;
+const hasPending = `EXISTS (SELECT 1 FROM actions a WHERE a.collection = 'notes' AND a.entity_id = notes.id AND a.status = 'pending' AND a.type != 'snapshot')`;
 
 /** The first non-blank line of the body, for the list. */
 export function snippetOf(body: string): string {

@@ -117,7 +117,8 @@ export function listPendingActions(db: Db, limit: number): Action[] {
 }
 
 export function countPendingActions(db: Db): number {
-  const row = selectRow(db, `SELECT count(*) AS n FROM actions WHERE status = 'pending'`);
+  // A snapshot waiting to go up is housekeeping, not a change of the user's.
+  const row = selectRow(db, `SELECT count(*) AS n FROM actions WHERE status = 'pending' AND type != 'snapshot'`);
   return row ? int(row, 'n') : 0;
 }
 

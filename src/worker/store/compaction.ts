@@ -17,7 +17,7 @@ import type { EntityState } from '../../sync/merge';
 import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from '../../sync/snapshot';
 import type { Stamp } from '../../sync/stamp';
 import { readClock, writeClock } from '../db/meta';
-import { inTransaction, int, run, selectRow, selectRows, text, textOrNull, type Db } from '../db/sql';
+import { inTransaction, int, intOrNull, run, selectRow, selectRows, text, textOrNull, type Db } from '../db/sql';
 import { appendAction, findAction } from './actionLog';
 import type { Store } from './store';
 
@@ -30,16 +30,20 @@ export interface EntityRef {
 }
 
 /**
- * Entities (of `only`, or all) with at least `every` actions besides snapshots in the log and none
- * of them pending or quarantined.
+ * Entities (of `only`, or all) with at least `every` actions logged after their last snapshot (made
+ * here or pulled) and nothing pending or quarantined.
  */
 export function entitiesDue(db: Db, every: number, only?: readonly string[]): EntityRef[] {
-  const filter = only ? `AND entity_id IN (SELECT value FROM json_each(?))` : '';
+  const filter = only ? `AND a.entity_id IN (SELECT value FROM json_each(?))` : '';
   const rows = selectRows(
     db,
-    `SELECT collection, entity_id FROM actions WHERE type != 'snapshot' ${filter}
-     GROUP BY collection, entity_id
-     HAVING count(*) >= ? AND sum(status != 'acked') = 0`,
+    `SELECT a.collection, a.entity_id FROM actions a
+     WHERE a.type != 'snapshot' ${filter}
+       AND a.local_seq > coalesce((SELECT max(s.local_seq) FROM actions s
+                                   WHERE s.collection = a.collection AND s.entity_id = a.entity_id AND s.type = 'snapshot'), 0)
+     GROUP BY a.collection, a.entity_id
+     HAVING count(*) >= ?
+        AND NOT EXISTS (SELECT 1 FROM actions p WHERE p.collection = a.collection AND p.entity_id = a.entity_id AND p.status != 'acked')`,
     only ? [JSON.stringify(only), every] : [every],
   );
   const out: EntityRef[] = [];
@@ -109,13 +113,23 @@ export function appendSnapshot(store: Store, e: EntityRef, basis: number): Actio
   });
 }
 
-/** Drops the entity's acknowledged actions a snapshot with this basis covers. Returns how many. */
-export function pruneCovered(db: Db, e: EntityRef, basis: number): number {
-  run(db, `DELETE FROM actions WHERE collection = ? AND entity_id = ? AND status = 'acked' AND server_seq IS NOT NULL AND server_seq <= ?`, [
-    e.collection,
-    e.entityId,
-    basis,
-  ]);
+/**
+ * Drops the acknowledged actions the snapshot `snapshotId` covers: its entity's with a server seq
+ * <= its basis. An own snapshot also stands for the acknowledged actions logged before it whose
+ * seq this device never learned (the server may have covered them before they came back in a
+ * pull): should one be served after all, it merges again as a no-op. Returns how many went.
+ */
+export function pruneCovered(db: Db, snapshotId: string, ownClientId: string): number {
+  const snap = selectRow(db, `SELECT collection, entity_id, basis, client_id, local_seq FROM actions WHERE id = ? AND type = 'snapshot'`, [snapshotId]);
+  const basis = snap ? intOrNull(snap, 'basis') : null;
+  if (!snap || basis === null) return 0;
+  const ownBefore = text(snap, 'client_id') === ownClientId ? int(snap, 'local_seq') : -1;
+  run(
+    db,
+    `DELETE FROM actions WHERE collection = ? AND entity_id = ? AND status = 'acked'
+       AND ((server_seq IS NOT NULL AND server_seq <= ?) OR (server_seq IS NULL AND local_seq < ?))`,
+    [text(snap, 'collection'), text(snap, 'entity_id'), basis, ownBefore],
+  );
   return int(selectRow(db, 'SELECT changes() AS n')!, 'n');
 }
 

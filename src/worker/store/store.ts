@@ -230,14 +230,14 @@ export class Store {
       const conflicts: Conflict[] = [];
       const fresh = new Map<string, { action: Action; status: 'acked'; serverSeq: number | null }>();
       let acked = 0;
-      const covers: { collection: CollectionName; entityId: string; basis: number }[] = [];
+      const covers: string[] = [];
 
       for (const pulled of actions) {
         const a = withWellFormedEdits(pulled);
         const collection = a.collection as CollectionName;
         clock = receiveHlc(clock, parseHlc(a.hlc), hlcNow);
         const seq = a.seq ?? null;
-        if (a.type === 'snapshot' && a.basis !== undefined) covers.push({ collection, entityId: a.entityId, basis: a.basis });
+        if (a.type === 'snapshot') covers.push(a.id);
         const logged = marks.get(a.id);
         if (logged) {
           if (logged.status !== 'acked' || (seq !== null && logged.serverSeq === null)) {
@@ -262,7 +262,7 @@ export class Store {
       }
       appendActions(this.db, [...fresh.values()]);
       // The device's log follows the server's: what a snapshot covers goes here too.
-      for (const c of covers) pruneCovered(this.db, c, c.basis);
+      for (const id of covers) pruneCovered(this.db, id, this.clientId);
 
       const changedIds: string[] = [];
       for (const t of touched.values()) {

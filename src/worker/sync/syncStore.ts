@@ -5,9 +5,8 @@
 import type { Action } from '../../sync/action';
 import type { PullResponse } from '../../sync/protocol';
 import type { SyncStore } from '../../sync/syncCycle';
-import { entitiesOfActions, findAction, markAcked, requeueOwnAcked } from '../store/actionLog';
+import { entitiesOfActions, markAcked, requeueOwnAcked } from '../store/actionLog';
 import { appendSnapshot, DEFAULT_SNAPSHOT_EVERY, entitiesDue, pruneCovered, resetSnapshotsForNewEpoch } from '../store/compaction';
-import { isCollectionName } from '../../sync/collections';
 import { setSyncCursor, setSyncEpoch } from '../db/meta';
 import { restampPending } from '../store/restamp';
 import { inTransaction } from '../db/sql';
@@ -37,13 +36,9 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
       if (ids.length === 0) return;
       const entityIds = inTransaction(db, () => {
         for (const id of ids) markAcked(db, id, null);
-        for (const id of ids) {
-          const a = findAction(db, id)?.action;
-          if (a?.type === 'snapshot' && a.basis !== undefined && isCollectionName(a.collection)) {
-            pruneCovered(db, { collection: a.collection, entityId: a.entityId }, a.basis);
-          }
-        }
-        return entitiesOfActions(db, ids);
+        const entities = entitiesOfActions(db, ids);
+        for (const id of ids) pruneCovered(db, id, store.clientId);
+        return entities;
       });
       touch(entityIds);
       changed(entityIds);
