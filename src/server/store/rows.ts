@@ -77,3 +77,13 @@ export function splitDuplicates(
 }
 
 export const SELECT_ACTION_COLUMNS = 'id, seq, collection, entity_id, type, payload, hlc, client_id, base';
+
+/**
+ * What an action costs the space's storage quota and a pull page's byte budget: the bytes of its
+ * payload and base as stored, plus a fixed allowance for its ids, stamps and index entries.
+ */
+export const ROW_OVERHEAD_BYTES = 200;
+
+export function rowBytes(r: Pick<ActionRow, 'payload' | 'base'>): number {
+  return Buffer.byteLength(r.payload) + (r.base === null ? 0 : Buffer.byteLength(r.base)) + ROW_OVERHEAD_BYTES;
+}

@@ -39,12 +39,14 @@ export interface PushInput {
   /** Already validated: every action's clientId equals `clientId`. */
   readonly actions: readonly Action[];
   readonly receivedAt: number;
+  /** The space's quota: a push that would take its stored bytes (rowBytes) past it writes nothing. */
+  readonly maxStoredBytes?: number;
 }
 
 export type PushOutcome =
   | { readonly ok: true; readonly accepted: string[]; readonly duplicates: string[]; readonly head: number }
-  /** The clientId was first pushed by another user: nothing was written. */
-  | { readonly ok: false; readonly reason: 'forbidden_client' };
+  /** The clientId was first pushed by another user, or the quota would be exceeded: nothing was written. */
+  | { readonly ok: false; readonly reason: 'forbidden_client' | 'storage_full' };
 
 export interface PullPage {
   readonly actions: SequencedAction[];
@@ -56,6 +58,14 @@ export interface PushTransactionInfo {
   readonly spaceId: string;
   readonly base: number;
   readonly count: number;
+}
+
+/**
+ * The database could not take the push's locks or finish it in time (PostgreSQL's lock_timeout or
+ * statement_timeout): nothing was written, and the client should try again shortly.
+ */
+export class StoreBusyError extends Error {
+  override name = 'StoreBusyError';
 }
 
 export interface StoreHooks {
@@ -74,11 +84,31 @@ export interface Store {
   /** false when the username (case-insensitively) is taken. Creates the user's space too. */
   createUser(user: NewUser): Promise<boolean>;
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
+  findUserById(id: string): Promise<UserRecord | undefined>;
+  /**
+   * Replaces the user's password hash. With `endSessions`, in the same transaction, deletes every
+   * token of the user except `keep` (a password change signs out every other session).
+   */
+  setPasswordHash(userId: string, hash: string, endSessions?: { readonly keep: string | null }): Promise<void>;
+  /**
+   * Erases the account: its space's actions, its clients, tokens, user and space. The hashes of its
+   * live tokens are remembered until they would have expired, so other devices learn why they are
+   * signed out (isDeletedAccountToken). false when there is no such user.
+   */
+  deleteUser(userId: string, now: number): Promise<boolean>;
+  isDeletedAccountToken(hash: string, now: number): Promise<boolean>;
 
-  createToken(token: NewToken): Promise<void>;
+  /**
+   * Stores a token; in the same transaction drops the user's expired tokens and, beyond
+   * `maxPerUser`, the oldest ones (never the new one).
+   */
+  createToken(token: NewToken, maxPerUser?: number): Promise<void>;
   /** The token's user and space, if the token exists and has not expired at `now`. */
   findToken(hash: string, now: number): Promise<TokenRecord | undefined>;
   deleteToken(hash: string): Promise<void>;
+  /** Every token of the user, or every one but `except`. Returns how many. */
+  deleteUserTokens(userId: string, except?: string): Promise<number>;
+  /** Expired tokens, and remembered tokens of deleted accounts past their expiry. */
   deleteExpiredTokens(now: number): Promise<number>;
 
   /**
@@ -86,8 +116,11 @@ export interface Store {
    * has, give the rest seq = head+1..head+n in order, move head, commit.
    */
   push(input: PushInput): Promise<PushOutcome>;
-  /** Actions with cursor < seq <= head, in seq order, at most `limit`; head as of the read. */
-  pull(spaceId: string, cursor: number, limit: number): Promise<PullPage>;
+  /**
+   * Actions with cursor < seq <= head, in seq order, at most `limit`, and no more than `maxBytes`
+   * of them (rowBytes) unless the first alone is larger; head as of the read.
+   */
+  pull(spaceId: string, cursor: number, limit: number, maxBytes?: number): Promise<PullPage>;
   head(spaceId: string): Promise<number>;
 
   /** Throws when the database cannot be reached. */
