@@ -8,9 +8,11 @@ import * as v from 'valibot';
 import type { Action } from '../../sync/action';
 import { parseHlc } from '../../sync/hlc';
 import { ActionSchema, describeIssues, LIMITS, PushRequestSchema, type PushResponse } from '../../sync/protocol';
-import { apiError, readJson, type AppDeps, type AppEnv } from '../http';
+import { apiError, clientAddress, readJson, type AppDeps, type AppEnv } from '../http';
 import { errorMessage } from '../logger';
 import { requireAuth } from '../middleware';
+import { accountLimit, pushRefusal } from '../security/pushLimits';
+import { securityEvent } from '../security/securityLog';
 
 type BatchProblem = { code: 'invalid_action' | 'clock_ahead'; message: string; actionId?: string; index: number };
 
@@ -34,12 +36,14 @@ export function checkBatch(clientId: string, raw: readonly unknown[], now: numbe
 }
 
 export function pushRoute(deps: AppDeps): Hono<AppEnv> {
-  const { store, bus, clock, logger } = deps;
+  const { store, bus, clock, logger, config } = deps;
   const app = new Hono<AppEnv>();
 
   app.post(
     '/push',
     requireAuth(deps),
+    // Before the body is read: a refused push costs the server nothing but this check.
+    accountLimit(),
     bodyLimit({
       maxSize: LIMITS.maxPushBytes,
       onError: (c) => apiError(c, 413, 'payload_too_large', `a push may carry at most ${LIMITS.maxPushBytes} bytes; send fewer actions per push`),
@@ -59,14 +63,22 @@ export function pushRoute(deps: AppDeps): Hono<AppEnv> {
         return apiError(c, 400, code, rest.message, { ...rest, ...(code === 'clock_ahead' ? { serverTime: now } : {}) });
       }
 
-      const outcome = await store.push({
-        spaceId: session.spaceId,
-        userId: session.userId,
-        clientId,
-        actions: checked,
-        receivedAt: now,
-      });
+      const outcome = await pushRefusal(c, () =>
+        store.push({
+          spaceId: session.spaceId,
+          userId: session.userId,
+          clientId,
+          actions: checked,
+          receivedAt: now,
+          maxStoredBytes: config.accountMaxStoredBytes,
+        }),
+      );
+      if (outcome instanceof Response) return outcome;
+      if (!outcome.ok && outcome.reason === 'storage_full') {
+        return apiError(c, 403, 'storage_full', "the server's storage for this account is full; these changes stay on the device");
+      }
       if (!outcome.ok) {
+        securityEvent(logger, 'foreign_client', { address: clientAddress(c), userId: session.userId, clientId });
         return apiError(c, 403, 'forbidden_client', 'this clientId belongs to another account; a device must use its own clientId');
       }
       if (outcome.accepted.length > 0) {
