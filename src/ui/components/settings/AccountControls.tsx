@@ -71,6 +71,22 @@ export function AccountControls(props: { sync: SyncModel; onEnding: (how: Accoun
   );
 }
 
+/** A form of the account panel: checked by the app, not the browser; `onSubmit` hears which button sent it. */
+export function AccountForm(props: { onSubmit: (submitter: string | null) => void; children: JSX.Element }): JSX.Element {
+  return (
+    <form
+      class="account-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit(e.submitter instanceof HTMLButtonElement ? e.submitter.value : null);
+      }}
+    >
+      {props.children}
+    </form>
+  );
+}
+
 function PasswordField(props: { label: string; name: string; autocomplete: string; value: string; onInput: (v: string) => void; ref?: (el: HTMLInputElement) => void }): JSX.Element {
   return (
     <label class="field">
@@ -93,19 +109,12 @@ function ChangePasswordForm(props: { sync: SyncModel; onCancel: () => void; onDo
   let first: HTMLInputElement | undefined;
   queueMicrotask(() => first?.focus());
   return (
-    <form
-      class="account-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void props.sync.changePassword(current(), next()).then((ok) => ok && props.onDone());
-      }}
-    >
+    <AccountForm onSubmit={() => void props.sync.changePassword(current(), next()).then((ok) => ok && props.onDone())}>
       <PasswordField label="Current password" name="current-password" autocomplete="current-password" value={current()} onInput={setCurrent} ref={(el) => (first = el)} />
       <PasswordField label="New password" name="new-password" autocomplete="new-password" value={next()} onInput={setNext} />
       <p class="field-hint">8 characters or more. Your other devices will be signed out; their notes stay on them.</p>
       <FormActions sync={props.sync} submit="Change password" busyText="Changing your password…" submitClass="primary" onCancel={props.onCancel} />
-    </form>
+    </AccountForm>
   );
 }
 
@@ -114,11 +123,8 @@ function DeleteAccountForm(props: { sync: SyncModel; onCancel: () => void; onEnd
   let field: HTMLInputElement | undefined;
   queueMicrotask(() => field?.focus());
   return (
-    <form
-      class="account-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
+    <AccountForm
+      onSubmit={() => {
         props.onEnding('deleted');
         void props.sync.deleteAccount(password()).then((ok) => ok || props.onEnding(null));
       }}
@@ -128,7 +134,7 @@ function DeleteAccountForm(props: { sync: SyncModel; onCancel: () => void; onEnd
       </p>
       <PasswordField label="Password" name="password" autocomplete="current-password" value={password()} onInput={setPassword} ref={(el) => (field = el)} />
       <FormActions sync={props.sync} submit="Delete account" busyText="Deleting your account…" submitClass="danger-solid" onCancel={props.onCancel} />
-    </form>
+    </AccountForm>
   );
 }
 

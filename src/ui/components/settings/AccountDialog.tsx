@@ -5,7 +5,7 @@ import { Match, Show, Switch, createEffect, createSignal, on, type JSX } from 's
 import type { SyncStatus } from '../../../worker/api';
 import { pendingLine, statusLine } from '../../text/syncText';
 import type { SyncModel } from '../../state/syncModel';
-import { AccountControls, type AccountEnding } from './AccountControls';
+import { AccountControls, AccountForm, type AccountEnding } from './AccountControls';
 
 /** How this panel's last session ended, for the words above the sign-in form. */
 type Ended = 'signedOut' | AccountEnding | null;
@@ -88,15 +88,7 @@ function SignInForm(props: { sync: SyncModel; ended: Ended; onDone: () => void }
   const pending = (): string | null => pendingLine(status()?.pendingCount ?? 0);
 
   return (
-    <form
-      class="account-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const submitter = e.submitter instanceof HTMLButtonElement ? e.submitter.value : 'signIn';
-        void submit(submitter === 'register' ? 'register' : 'signIn');
-      }}
-    >
+    <AccountForm onSubmit={(submitter) => void submit(submitter === 'register' ? 'register' : 'signIn')}>
       <Switch
         fallback={
           <p class="dialog-text">
@@ -178,7 +170,7 @@ function SignInForm(props: { sync: SyncModel; ended: Ended; onDone: () => void }
           <span class="busy-text">{sync.busy() === 'register' ? 'Creating your account…' : 'Signing in…'}</span>
         </Show>
       </div>
-    </form>
+    </AccountForm>
   );
 }
 
