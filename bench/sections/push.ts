@@ -27,7 +27,8 @@ async function startServerProcess(env: Record<string, string>): Promise<ServerPr
   delete base.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server/cli.ts'), '--no-build'], {
     cwd: ROOT,
-    env: { ...base, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REGISTER_MAX_PER_HOUR: '1000000', SCRYPT_LOG_N: '10', ...env },
+    // Throughput, not the per-account limits, is measured: 16 clients push into one space at once.
+    env: { ...base, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REGISTER_MAX_PER_HOUR: '1000000', SCRYPT_LOG_N: '10', PUSHES_PER_MINUTE: '1000000', CONCURRENT_PUSHES: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { memoryBus, type Bus } from './bus';
 import type { Logger } from './logger';
 import { postgresBus } from './postgresBus';
+import { memoryLimiters, postgresLimiters, type LimiterFactory } from './security/limiters';
 import { openPostgresStore } from './store/postgresStore';
 import { openSqliteStore } from './store/sqliteStore';
 import type { Store, StoreHooks } from './store/types';
@@ -12,19 +13,33 @@ import type { Store, StoreHooks } from './store/types';
 export interface Backend {
   readonly store: Store;
   readonly bus: Bus;
+  /** Rate limits shared by every process on this backend (PostgreSQL), or this process's own (SQLite). */
+  readonly limiters: LimiterFactory;
   close(): Promise<void>;
 }
 
 export type BackendOptions =
-  | { readonly kind: 'postgres'; readonly url: string; readonly max?: number; readonly hooks?: StoreHooks }
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly max?: number;
+      readonly hooks?: StoreHooks;
+      readonly lockTimeoutMs?: number;
+      readonly statementTimeoutMs?: number;
+    }
   /** path: a file or ':memory:'. */
   | { readonly kind: 'sqlite'; readonly path: string; readonly hooks?: StoreHooks };
 
 export const SQLITE_FILE = 'notes.sqlite';
 
-export function backendOptionsFor(config: { databaseUrl: string | null; dataDir: string }): BackendOptions {
+export function backendOptionsFor(config: {
+  databaseUrl: string | null;
+  dataDir: string;
+  pgLockTimeoutMs: number;
+  pgStatementTimeoutMs: number;
+}): BackendOptions {
   return config.databaseUrl
-    ? { kind: 'postgres', url: config.databaseUrl }
+    ? { kind: 'postgres', url: config.databaseUrl, lockTimeoutMs: config.pgLockTimeoutMs, statementTimeoutMs: config.pgStatementTimeoutMs }
     : { kind: 'sqlite', path: path.join(config.dataDir, SQLITE_FILE) };
 }
 
@@ -32,16 +47,13 @@ export async function openBackend(options: BackendOptions, logger: Logger): Prom
   if (options.kind === 'sqlite') {
     const store = openSqliteStore({ path: options.path, ...(options.hooks ? { hooks: options.hooks } : {}) });
     const bus = memoryBus();
-    return { store, bus, close: async () => (await bus.close(), await store.close()) };
+    return { store, bus, limiters: memoryLimiters, close: async () => (await bus.close(), await store.close()) };
   }
-  const store = await openPostgresStore({
-    url: options.url,
-    ...(options.max !== undefined ? { max: options.max } : {}),
-    ...(options.hooks ? { hooks: options.hooks } : {}),
-  });
+  const { kind: _kind, ...postgresOptions } = options;
+  const store = await openPostgresStore(postgresOptions);
   try {
     const bus = await postgresBus(store.sql, logger);
-    return { store, bus, close: async () => (await bus.close(), await store.close()) };
+    return { store, bus, limiters: postgresLimiters(store.sql), close: async () => (await bus.close(), await store.close()) };
   } catch (e) {
     await store.close();
     throw e;

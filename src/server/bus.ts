@@ -4,12 +4,44 @@
 
 export type HeadListener = (head: number) => void;
 
+/** Sessions that just ended: one token's, or every one of a user's except `except` (a token hash). */
+export type SessionsEnded = { readonly tokenHash: string } | { readonly userId: string; readonly except?: string };
+
+export type SessionsEndedListener = (ended: SessionsEnded) => void;
+
 export interface Bus {
   /** Announce that `spaceId`'s head is now `head`. Called after the push transaction committed. */
   publish(spaceId: string, head: number): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(spaceId: string, listener: HeadListener): () => void;
+  /** Tell every instance (this one too) that sessions ended, so their live streams end at once. */
+  publishSessionsEnded(ended: SessionsEnded): Promise<void>;
+  onSessionsEnded(listener: SessionsEndedListener): () => void;
   close(): Promise<void>;
+}
+
+/** Listeners of ended sessions, shared by both buses. */
+export class EndedFanout {
+  private readonly listeners = new Set<SessionsEndedListener>();
+
+  add(listener: SessionsEndedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  deliver(ended: SessionsEnded): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(ended);
+      } catch {
+        // As for heads: one failing listener must not keep the others from hearing.
+      }
+    }
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
 }
 
 /** Listener bookkeeping shared by both buses: per space, a set of listeners. */
@@ -43,9 +75,15 @@ export class LocalFanout {
 
 export function memoryBus(): Bus {
   const fanout = new LocalFanout();
+  const ended = new EndedFanout();
   return {
     publish: async (spaceId, head) => fanout.deliver(spaceId, head),
     subscribe: (spaceId, listener) => fanout.subscribe(spaceId, listener),
-    close: async () => fanout.clear(),
+    publishSessionsEnded: async (e) => ended.deliver(e),
+    onSessionsEnded: (listener) => ended.add(listener),
+    close: async () => {
+      fanout.clear();
+      ended.clear();
+    },
   };
 }

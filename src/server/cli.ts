@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OWASP_SCRYPT } from './auth';
 import { ConfigError, describeConfig, limitsHelp, loadConfig, settings, type ServerConfig } from './config';
 import { errorMessage, jsonLogger } from './logger';
 import { startServer } from './server';
@@ -28,8 +29,9 @@ export function helpText(): string {
     'Limits (fixed by the protocol, src/sync/protocol.ts):',
     ...limitsHelp().map((l) => `  ${l}`),
     '',
-    'Live events: GET /api/sync/events takes the token as Authorization: Bearer, or as ?token=',
-    '(EventSource cannot set headers). Request logs never include query strings.',
+    'Every API call takes its token as Authorization: Bearer, never in the URL (live events too:',
+    'the app reads GET /api/sync/events with fetch). API posts must be Content-Type: application/json.',
+    'Request logs never include query strings; security events name the client address, never a secret.',
     '',
     'Stop with SIGTERM or Ctrl-C: the server stops accepting, ends event streams, finishes',
     'in-flight requests (up to SHUTDOWN_TIMEOUT_SECONDS) and closes the database.',
@@ -71,6 +73,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const server = await startServer(config, { logger });
   logger.info('listening', { url: server.url, ...describeConfig(config) });
+  if (config.scryptLogN < OWASP_SCRYPT.logN) {
+    logger.warn('SCRYPT_LOG_N is below OWASP\'s minimum: new password hashes are weaker than recommended', { scryptLogN: config.scryptLogN, minimum: OWASP_SCRYPT.logN });
+  }
   console.log(`Notes is running at ${server.url}`);
 
   await new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 // Cross-cutting middleware: request logs, security headers on every response, no caching of the API,
-// and bearer-token authentication.
+// JSON-only API posts, and bearer-token authentication.
 
 import type { MiddlewareHandler } from 'hono';
 import { hashToken, looksLikeToken } from './auth';
@@ -13,7 +13,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     await next();
     logger.info('request', {
       method: c.req.method,
-      path: c.req.path,
+      path: c.req.path.slice(0, 200),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
@@ -43,9 +43,14 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function securityHeaders(): MiddlewareHandler<AppEnv> {
+/** A year; without includeSubDomains, which would bind sibling hosts this server knows nothing of. */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
+
+/** HSTS only over HTTPS: on plain http a browser ignores it, and localhost must stay reachable. */
+export function securityHeaders(opts: { servedOverHttps: boolean }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
+    if (opts.servedOverHttps || new URL(c.req.url).protocol === 'https:') c.res.headers.set('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
     c.res.headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
     c.res.headers.set('Referrer-Policy', 'no-referrer');
@@ -63,24 +68,46 @@ export function noStore(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Authenticates `Authorization: Bearer <token>`. With allowQueryToken, `?token=` works too: the
- * browser's EventSource cannot set headers. Request logs omit the query, so the token stays out of them.
+ * Every API request with a body must say it is JSON. A form or a text/plain fetch from another
+ * site is a "simple" request the browser sends without asking; application/json is not, so a
+ * page elsewhere cannot post to the API behind the user's back.
  */
-export function requireAuth(deps: AppDeps, opts: { allowQueryToken?: boolean } = {}): MiddlewareHandler<AppEnv> {
+export function requireJson(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    const type = c.req.header('content-type');
+    // A post without a body (logout) has nothing to label.
+    const hasBody = type !== undefined || Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined;
+    if (hasBody && !/^application\/json\s*(;|$)/i.test(type ?? '')) {
+      return apiError(c, 415, 'unsupported_media_type', 'send the request body as JSON, with Content-Type: application/json');
+    }
+    return next();
+  };
+}
+
+/**
+ * Authenticates `Authorization: Bearer <token>`, the only place a token is read from: never the URL,
+ * where proxies and browser history keep it. A token of a deleted account is told apart (code
+ * account_deleted), so the device knows its account is gone rather than its session.
+ */
+export function requireAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
-    let token = header ? /^Bearer +(\S+)$/i.exec(header)?.[1] : undefined;
-    if (token === undefined && !header && opts.allowQueryToken) token = c.req.query('token');
-    if (!token || !looksLikeToken(token)) return unauthorized(c, token ? 'the token is not valid' : 'sign in first: no token given');
+    const token = header ? /^Bearer +(\S+)$/i.exec(header)?.[1] : undefined;
+    if (!token || !looksLikeToken(token)) return unauthorized(c, 'unauthorized', token ? 'the token is not valid' : 'sign in first: no token given');
     const tokenHash = hashToken(token);
-    const record = await deps.store.findToken(tokenHash, deps.clock.now());
-    if (!record) return unauthorized(c, 'the token is unknown or has expired; sign in again');
+    const now = deps.clock.now();
+    const record = await deps.store.findToken(tokenHash, now);
+    if (!record) {
+      if (await deps.store.isDeletedAccountToken(tokenHash, now)) return unauthorized(c, 'account_deleted', 'this account was deleted');
+      return unauthorized(c, 'unauthorized', 'the token is unknown or has expired; sign in again');
+    }
     c.set('session', { ...record, tokenHash });
     await next();
   };
 }
 
-function unauthorized(c: Parameters<MiddlewareHandler<AppEnv>>[0], message: string) {
+function unauthorized(c: Parameters<MiddlewareHandler<AppEnv>>[0], code: 'unauthorized' | 'account_deleted', message: string) {
   c.header('WWW-Authenticate', 'Bearer');
-  return apiError(c, 401, 'unauthorized', message);
+  return apiError(c, 401, code, message);
 }

@@ -1,30 +1,47 @@
 // Head changes between server instances that share one PostgreSQL database: each instance LISTENs on
 // one channel and fans what it hears out to its own SSE clients; a push NOTIFYs after its commit.
 // An instance hears its own notifications too, so local and remote pushes take the same path.
+// Ended sessions travel the same way on a second channel, so a sign-out on one instance ends the
+// session's live streams on every instance.
 
 import * as v from 'valibot';
-import { LocalFanout, type Bus } from './bus';
+import { EndedFanout, LocalFanout, type Bus, type SessionsEnded } from './bus';
 import type { Logger } from './logger';
 import type { Sql } from './store/postgresStore';
 
 export const HEAD_CHANNEL = 'notes_space_head';
+export const SESSIONS_CHANNEL = 'notes_sessions_ended';
 
 const NotificationSchema = v.object({
   spaceId: v.pipe(v.string(), v.maxLength(64)),
   head: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
 
+const Hash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+const SessionsEndedSchema = v.union([
+  v.strictObject({ tokenHash: Hash }),
+  v.strictObject({ userId: v.pipe(v.string(), v.maxLength(64)), except: v.optional(Hash) }),
+]);
+
+function parsePayload(payload: string): unknown {
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function postgresBus(sql: Sql, logger: Logger): Promise<Bus> {
   const fanout = new LocalFanout();
+  const ended = new EndedFanout();
+  const endedListening = await sql.listen(SESSIONS_CHANNEL, (payload) => {
+    const parsed = v.safeParse(SessionsEndedSchema, parsePayload(payload));
+    if (parsed.success) ended.deliver(parsed.output as SessionsEnded);
+    else logger.warn('ignored a malformed session notification', { channel: SESSIONS_CHANNEL });
+  });
   // postgres.js keeps a dedicated connection for LISTEN and re-listens after reconnecting.
   const listening = await sql.listen(HEAD_CHANNEL, (payload) => {
-    let data: unknown;
-    try {
-      data = JSON.parse(payload);
-    } catch {
-      data = undefined;
-    }
-    const parsed = v.safeParse(NotificationSchema, data);
+    const parsed = v.safeParse(NotificationSchema, parsePayload(payload));
     if (!parsed.success) {
       logger.warn('ignored a malformed head notification', { channel: HEAD_CHANNEL });
       return;
@@ -36,9 +53,15 @@ export async function postgresBus(sql: Sql, logger: Logger): Promise<Bus> {
       await sql.notify(HEAD_CHANNEL, JSON.stringify({ spaceId, head }));
     },
     subscribe: (spaceId, listener) => fanout.subscribe(spaceId, listener),
+    publishSessionsEnded: async (e) => {
+      await sql.notify(SESSIONS_CHANNEL, JSON.stringify(e));
+    },
+    onSessionsEnded: (listener) => ended.add(listener),
     close: async () => {
       fanout.clear();
+      ended.clear();
       await listening.unlisten();
+      await endedListening.unlisten();
     },
   };
 }

@@ -40,12 +40,26 @@ export async function startServer(config: ServerConfig, opts: StartOptions): Pro
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
   const backend = await openBackend(opts.backend ?? backendOptionsFor(config), logger);
-  const served = createApp({ store: backend.store, bus: backend.bus, clock, config, logger });
+  const served = createApp({ store: backend.store, bus: backend.bus, clock, config, logger, limiters: backend.limiters });
 
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = serve({ fetch: served.app.fetch, port: config.port, hostname: config.host }) as Server;
+      const s = serve({
+        fetch: served.app.fetch,
+        port: config.port,
+        hostname: config.host,
+        // A client that trickles its headers or body holds a socket: both have a deadline.
+        serverOptions: {
+          headersTimeout: config.headersTimeoutMs,
+          requestTimeout: config.requestTimeoutMs,
+          keepAliveTimeout: config.keepAliveTimeoutMs,
+          // How often Node checks those deadlines (30 s by default, longer than a short timeout).
+          connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4))),
+        },
+      }) as Server;
+      // Past the cap, Node closes new connections at once instead of letting them queue.
+      s.maxConnections = config.maxConnections;
       s.once('listening', () => resolve(s));
       s.once('error', reject);
     });
@@ -79,6 +93,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions): Pro
     (closing ??= (async () => {
       clearInterval(sweep);
       const sweepStopped = coveredSweep.stop();
+      served.dispose();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       served.closeEventStreams();
       server.closeIdleConnections();

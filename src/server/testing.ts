@@ -17,19 +17,32 @@ import type { AppConfig } from './config';
 import type { AppEnv } from './http';
 import { silentLogger, type Logger } from './logger';
 import { DAY_MS, DEFAULT_RETENTION_DAYS } from './store/compaction';
+import type { Passwords } from './security/passwords';
 import type { Store } from './store/types';
 import { AuthResponseSchema, type AuthResponse } from '../sync/protocol';
 
+/** Production's limits, except where tests would trip them: every request comes from one address. */
 export const testAppConfig: AppConfig = {
   tokenTtlMs: 30 * 24 * 3600 * 1000,
   heartbeatMs: 15_000,
-  loginMaxAttempts: 10,
-  loginWindowMs: 15 * 60 * 1000,
+  loginMaxAttempts: 5,
+  loginMaxPerAccount: 20,
+  loginMaxPerAddress: 1_000_000,
+  loginWindowMs: 5 * 60 * 1000,
   registerMaxPerWindow: 1_000_000,
   registerWindowMs: 3600 * 1000,
-  trustProxy: false,
+  trustProxy: { hops: 0 },
   // The cheapest cost verification accepts: tests create many accounts.
   scryptLogN: 10,
+  hashConcurrency: 2,
+  hashQueue: 1_000,
+  maxSessionsPerAccount: 20,
+  accountMaxStoredBytes: 1024 * 1024 * 1024,
+  pushesPerMinute: 1_000_000,
+  concurrentPushes: 1_000,
+  liveStreamsPerAccount: 10,
+  pullMaxBytes: 4 * 1024 * 1024,
+  servedOverHttps: false,
   distDir: null,
   retentionMs: DEFAULT_RETENTION_DAYS * DAY_MS,
 };
@@ -39,6 +52,8 @@ export interface TestServerOptions {
   readonly config?: Partial<AppConfig>;
   readonly clock?: ManualClock;
   readonly logger?: Logger;
+  /** Password hashing (tests count or hold it); the real scrypt behind the gate when absent. */
+  readonly passwords?: Passwords;
 }
 
 export interface TestServer {
@@ -46,6 +61,8 @@ export interface TestServer {
   /** Absolute URLs on this origin and relative paths both work. */
   readonly baseUrl: string;
   readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /** The same as fetch, from a client at `address` (the socket's peer, as a real server would see it). */
+  fetchFrom(address: string): (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   readonly clock: ManualClock;
   readonly store: Store;
   readonly backend: Backend;
@@ -63,15 +80,29 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const config = { ...testAppConfig, ...options.config };
   const logger = options.logger ?? silentLogger;
   const backend = await openBackend(options.backend ?? { kind: 'sqlite', path: ':memory:' }, logger);
-  const served = createApp({ store: backend.store, bus: backend.bus, clock, config, logger });
+  const served = createApp({
+    store: backend.store,
+    bus: backend.bus,
+    clock,
+    config,
+    logger,
+    limiters: backend.limiters,
+    ...(options.passwords ? { passwords: options.passwords } : {}),
+  });
   const baseUrl = 'http://notes.test';
-  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
-    served.app.request(input instanceof Request ? input : new URL(String(input), baseUrl).toString(), init);
+  const fetchFrom =
+    (address: string) =>
+    async (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+      served.app.request(input instanceof Request ? input : new URL(String(input), baseUrl).toString(), init, {
+        incoming: { socket: { remoteAddress: address } },
+      } as never);
+  const fetch = fetchFrom('127.0.0.1');
 
   return {
     app: served.app,
     baseUrl,
     fetch,
+    fetchFrom,
     clock,
     store: backend.store,
     backend,
@@ -88,6 +119,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     closeEventStreams: () => served.closeEventStreams(),
     close: async () => {
       served.closeEventStreams();
+      served.dispose();
       await backend.close();
     },
   };

@@ -98,11 +98,12 @@ export function actionProblems(a: Action): string[] {
     else if (Object.hasOwn(a.payload, k)) problems.push(`field ${k} is both replaced and edited`);
   }
   for (const k of keys) {
-    const f = spec[k];
-    if (!f) problems.push(`unknown field ${JSON.stringify(k)} for ${a.collection}`);
+    // Own properties only: `toString` or `constructor` must not find Object.prototype's.
+    const f = Object.hasOwn(spec, k) ? spec[k] : undefined;
+    if (!f) problems.push(`unknown field ${JSON.stringify(clipInput(k))} for ${a.collection}`);
     else if (a.payload[k]!.length > f.maxLength) problems.push(`field ${k} is longer than ${f.maxLength} characters`);
   }
-  for (const k of Object.keys(a.base ?? {})) if (!spec[k]) problems.push(`unknown base field ${JSON.stringify(k)}`);
+  for (const k of Object.keys(a.base ?? {})) if (!Object.hasOwn(spec, k)) problems.push(`unknown base field ${JSON.stringify(clipInput(k))}`);
   return problems;
 }
 
@@ -185,6 +186,14 @@ export const errorCodes = [
   'rate_limited',
   'not_found',
   'internal',
+  /** The account's stored bytes would pass the server's quota: the push is kept for later. */
+  'storage_full',
+  /** Too much at once (pushes in flight, a database lock, the password hashing queue): retry shortly. */
+  'busy',
+  'too_many_streams',
+  'unsupported_media_type',
+  /** 401 for a token whose account was deleted (on another device). */
+  'account_deleted',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -202,13 +211,22 @@ export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
 
 export const HeadEventSchema = v.object({ head: v.pipe(v.number(), v.integer(), v.minValue(0)) });
 
-/** A one-line, human-readable summary of a validation failure, naming the path. */
+/** What of a request an error message may quote: a short prefix. */
+export function clipInput(s: string, max = 40): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/**
+ * A one-line, human-readable summary of a validation failure, naming the path. Paths (keys) and
+ * the values an issue quotes come from the request, so both are clipped: errors never echo long input.
+ */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .slice(0, 5)
     .map((i) => {
       const path = v.getDotPath(i);
-      return path ? `${path}: ${i.message}` : i.message;
+      const message = i.received.length > 40 ? i.message.split(i.received).join(clipInput(i.received)) : i.message;
+      return path ? `${clipInput(path, 80)}: ${message}` : message;
     })
     .join('; ');
 }

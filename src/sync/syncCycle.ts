@@ -8,7 +8,9 @@
 //   cycle re-pulls from the stored cursor and the log dedupes by action id.
 // - Pending work is never dropped: an action the server rejects is quarantined (kept, shown, skipped);
 //   a reset server (new epoch, or cursor beyond head) makes every own action pending again and the
-//   cursor restart from 0; an auth failure stops the cycle with everything still pending.
+//   cursor restart from 0; an auth failure stops the cycle with everything still pending; a push
+//   refused for a limit (storage full, rate, busy) stays pending, the pull still runs (other
+//   devices' changes arrive), and the cycle then fails with the refusal so it retries later.
 
 import type { Action } from './action';
 import type { PullResponse } from './protocol';
@@ -63,11 +65,16 @@ export async function runSyncCycle(
   const o = { ...DEFAULTS, ...options };
   const total = { pushed: 0, pulled: 0, changed: 0, quarantined: 0, head: 0 };
   for (let restarts = 0; ; restarts++) {
-    await pushAll(clientId, store, transport, o, total);
+    const refused = await pushAll(clientId, store, transport, o, total);
     const outcome = await pullAll(store, transport, o.pullLimit, total);
     if (outcome === 'done') {
-      // Snapshots go up at once; the next pull brings them back (and with them the pruning).
-      if (store.compact && (await store.compact()) > 0) await pushAll(clientId, store, transport, o, total);
+      // Snapshots go up at once; the next pull brings them back (and with them the pruning). Not
+      // while the server refuses this account's pushes (a limit): they would wait like the rest.
+      if (!refused && store.compact && (await store.compact()) > 0) {
+        const again = await pushAll(clientId, store, transport, o, total);
+        if (again) throw again;
+      }
+      if (refused) throw refused;
       return total;
     }
     if (restarts >= o.maxRestarts) throw new SyncError('server', 'The server keeps resetting its data; sync stopped');
@@ -80,11 +87,11 @@ async function pushAll(
   transport: Transport,
   o: typeof DEFAULTS,
   total: { pushed: number; quarantined: number; head: number },
-): Promise<void> {
+): Promise<SyncError | null> {
   let restamped = false;
   for (;;) {
     const batch = fitBytes(await store.pendingActions(o.pushChunk), o.pushMaxBytes);
-    if (batch.length === 0) return;
+    if (batch.length === 0) return null;
     try {
       const res = await transport.push(clientId, batch);
       await store.markAcknowledged([...res.accepted, ...res.duplicates]);
@@ -98,6 +105,8 @@ async function pushAll(
       } else if (e.kind === 'clock_ahead' && e.details.serverTime !== undefined && !restamped) {
         await store.restampPending(e.details.serverTime);
         restamped = true;
+      } else if (e.kind === 'refused') {
+        return e;
       } else {
         throw e;
       }

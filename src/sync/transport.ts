@@ -21,6 +21,7 @@ export type SyncErrorKind =
   | 'forbidden' // 403: this device's clientId belongs to another account
   | 'invalid_action' // 400 naming one action: quarantine it, continue with the rest
   | 'clock_ahead' // 400: our clock runs ahead of the server's; correct and re-stamp
+  | 'refused' // a limit (storage full, too many pushes, busy): nothing was stored; keep it pending, retry later
   | 'rejected' // another 4xx: the request itself is wrong (a bug), retrying will not help
   | 'server'; // 5xx or an unreadable answer: retry with backoff
 
@@ -29,7 +30,7 @@ export class SyncError extends Error {
   constructor(
     readonly kind: SyncErrorKind,
     message: string,
-    readonly details: { status?: number; code?: ErrorCode; actionId?: string; serverTime?: number } = {},
+    readonly details: { status?: number; code?: ErrorCode; actionId?: string; serverTime?: number; retryAfterMs?: number } = {},
   ) {
     super(message);
   }
@@ -78,7 +79,7 @@ export function httpTransport(opts: HttpTransportOptions): Transport {
         status: res.status,
       });
     }
-    if (!res.ok) throw errorFrom(res.status, body);
+    if (!res.ok) throw errorFrom(res.status, body, res.headers.get('retry-after'));
     const parsed = v.safeParse(schema, body);
     if (!parsed.success) throw new SyncError('server', `Unexpected answer from the server: ${describeIssues(parsed.issues)}`);
     return parsed.output;
@@ -95,12 +96,24 @@ export function httpTransport(opts: HttpTransportOptions): Transport {
   };
 }
 
-function errorFrom(status: number, body: unknown): SyncError {
+/** Refusals for a limit: the request was fine, the account or the server is at a limit for now. */
+export const REFUSAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['storage_full', 'rate_limited', 'busy', 'too_many_streams']);
+
+function errorFrom(status: number, body: unknown, retryAfter: string | null): SyncError {
   const parsed = v.safeParse(ErrorBodySchema, body);
   const err = parsed.success ? parsed.output.error : undefined;
   const message = err?.message ?? `The server answered ${status}`;
-  const details = { status, ...(err ? { code: err.code } : {}), ...(err?.actionId ? { actionId: err.actionId } : {}), ...(err?.serverTime !== undefined ? { serverTime: err.serverTime } : {}) };
+  const seconds = retryAfter !== null && /^\d{1,6}$/.test(retryAfter) ? Number(retryAfter) : undefined;
+  const details = {
+    status,
+    ...(err ? { code: err.code } : {}),
+    ...(err?.actionId ? { actionId: err.actionId } : {}),
+    ...(err?.serverTime !== undefined ? { serverTime: err.serverTime } : {}),
+    ...(seconds !== undefined ? { retryAfterMs: seconds * 1000 } : {}),
+  };
   if (status === 401) return new SyncError('unauthorized', message, details);
+  // Before the status: storage_full comes as a 403, which is not a foreign clientId.
+  if (err && REFUSAL_CODES.has(err.code)) return new SyncError('refused', message, details);
   if (status === 403) return new SyncError('forbidden', message, details);
   if (err?.code === 'clock_ahead') return new SyncError('clock_ahead', message, details);
   if (err?.code === 'invalid_action' && err.actionId) return new SyncError('invalid_action', message, details);

@@ -161,9 +161,13 @@ export interface SyncStatus {
   readonly boundUsername: string | null;
   /** True when the server ended the session (expired or revoked token): sign in again. */
   readonly sessionExpired: boolean;
+  /** True when the account was deleted (here or on another device): the notes are local only, and any account may sign in. */
+  readonly accountDeleted: boolean;
   readonly lastSyncedAt: number | null;
   /** The reason, in words, when state is 'error'. */
   readonly error: string | null;
+  /** The server's error code behind an 'error' state, when it gave one (e.g. storage_full), for the words the page shows. */
+  readonly errorCode: string | null;
   /** Local changes the server has not acknowledged yet. */
   readonly pendingCount: number;
   readonly quarantined: readonly QuarantinedAction[];
@@ -242,6 +246,18 @@ export interface NotesApi {
   signIn(username: string, password: string): Promise<SyncStatus>;
   /** Ends the session; notes and pending changes stay on the device (local only). */
   signOut(): Promise<SyncStatus>;
+  /**
+   * Changes the account's password; every other session (device) is signed out, this one stays.
+   * AuthError when the current password is wrong or the new one breaks the rules; NetworkError offline.
+   */
+  changePassword(currentPassword: string, newPassword: string): Promise<SyncStatus>;
+  /** Ends every session of the account, this one too; notes stay on every device. NetworkError offline. */
+  signOutEverywhere(): Promise<SyncStatus>;
+  /**
+   * Erases the account and its data on the server (asks for the password); every device is signed
+   * out and keeps its notes, now local only. AuthError for a wrong password; NetworkError offline.
+   */
+  deleteAccount(password: string): Promise<SyncStatus>;
   getSyncStatus(): Promise<SyncStatus>;
   /** A hint from the page (focus, visibility, online); the worker decides when to run. */
   syncNow(reason: SyncNowReason): Promise<void>;

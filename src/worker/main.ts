@@ -8,6 +8,7 @@
 import * as Comlink from 'comlink';
 import { uuidv7 } from 'uuidv7';
 import { authClient } from './sync/authClient';
+import { openHeadStream } from './sync/liveEvents';
 import { ConflictService } from './notes/conflictService';
 import type { LeaderServices } from './tabs/leader';
 import { NotesService } from './notes/notesService';
@@ -45,7 +46,8 @@ async function openLeader(): Promise<LeaderServices> {
     // The editor already waits for a pause in typing (src/ui/draft.ts) before it saves: a long
     // upload debounce on top would only delay the other devices.
     writeDebounceMs: UPLOAD_DEBOUNCE_MS,
-    ...(typeof EventSource === 'undefined' ? {} : { openEvents: (url: string) => new EventSource(url) }),
+    // Live events by fetch with the Authorization header: the token never goes in a URL.
+    openEvents: (token, handlers) => openHeadStream({ baseUrl: origin, fetch: fetchFromWorker, timers, random: Math.random }, token, handlers),
     onlineEvents: (listener) => {
       self.addEventListener('online', () => listener(true));
       self.addEventListener('offline', () => listener(false));

@@ -33,6 +33,11 @@ export const account = (page: Page) => ({
   signIn: page.getByRole('button', { name: 'Sign in', exact: true }),
   createAccount: page.getByRole('button', { name: 'Create account', exact: true }),
   signOut: page.getByRole('button', { name: 'Sign out', exact: true }),
+  changePassword: page.getByRole('dialog').getByRole('button', { name: 'Change password', exact: true }),
+  currentPassword: page.getByRole('dialog').getByLabel('Current password', { exact: true }),
+  newPassword: page.getByRole('dialog').getByLabel('New password', { exact: true }),
+  signOutEverywhere: page.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere', exact: true }),
+  deleteAccount: page.getByRole('dialog').getByRole('button', { name: 'Delete account', exact: true }),
   error: page.getByRole('dialog').getByRole('alert'),
 });
 

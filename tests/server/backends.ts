@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import type { BackendOptions } from '../../src/server/backend';
 import type { StoreHooks } from '../../src/server/store/types';
@@ -22,7 +23,11 @@ export interface TestDatabase {
   readonly kind: BackendKind;
   /** For child processes: DATABASE_URL or DATA_DIR. */
   readonly env: Record<string, string>;
-  options(extra?: { hooks?: StoreHooks; max?: number }): BackendOptions;
+  options(extra?: { hooks?: StoreHooks; max?: number; lockTimeoutMs?: number; statementTimeoutMs?: number }): BackendOptions;
+  /** Rows of a table, counted behind the app's back (what a request may have stored). */
+  count(table: string, where?: string): Promise<number>;
+  /** Raw SQL on the database (to build an older schema). */
+  exec(sql: string): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -34,6 +39,22 @@ export async function createTestDatabase(kind: BackendKind): Promise<TestDatabas
       kind,
       env: { DATA_DIR: dir },
       options: (extra = {}) => ({ kind: 'sqlite', path: file, ...(extra.hooks ? { hooks: extra.hooks } : {}) }),
+      count: async (table, where = '1 = 1') => {
+        const db = new Database(file, { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      },
+      exec: async (sql) => {
+        const db = new Database(file);
+        try {
+          db.exec(sql);
+        } finally {
+          db.close();
+        }
+      },
       drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }
@@ -51,7 +72,19 @@ export async function createTestDatabase(kind: BackendKind): Promise<TestDatabas
       url: url.toString(),
       ...(extra.max !== undefined ? { max: extra.max } : {}),
       ...(extra.hooks ? { hooks: extra.hooks } : {}),
+      ...(extra.lockTimeoutMs !== undefined ? { lockTimeoutMs: extra.lockTimeoutMs } : {}),
+      ...(extra.statementTimeoutMs !== undefined ? { statementTimeoutMs: extra.statementTimeoutMs } : {}),
     }),
+    count: async (table, where = '1 = 1') => {
+      const [row] = await admin.unsafe<{ n: string }[]>(`SELECT count(*) AS n FROM ${schema}.${table} WHERE ${where}`);
+      return Number(row!.n);
+    },
+    exec: async (sql) => {
+      await admin.begin(async (tx) => {
+        await tx.unsafe(`SET LOCAL search_path TO ${schema}`);
+        await tx.unsafe(sql);
+      });
+    },
     drop: async () => {
       await admin.unsafe(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();

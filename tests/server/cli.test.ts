@@ -28,7 +28,7 @@ describe('the CLI', () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
     for (const s of settings) expect(stdout).toContain(s.name);
-    for (const word of ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'TOKEN_TTL_DAYS', '8787', './data', '?token=', 'SIGTERM']) {
+    for (const word of ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'TOKEN_TTL_DAYS', '8787', './data', 'Authorization: Bearer', 'SIGTERM']) {
       expect(stdout).toContain(word);
     }
     expect(stdout).toMatch(/at most 500/);
@@ -47,6 +47,7 @@ describe('the CLI', () => {
     const server = await startServerProcess({ DATA_DIR: dataDir });
     const register = await fetch(`${server.url}/api/auth/register`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'sigterm', password: 'long enough password' }),
     });
     const { token } = (await register.json()) as { token: string };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKinds, createTestDatabase, type TestDatabase } from './backends';
 import { api, makeActions, sleep } from './helpers';
 import { listen, type Listening } from './listening';
-import { openSse } from './sse';
+import { bearer, openSse } from './sse';
 
 for (const kind of backendKinds) {
   describe(`live events [${kind}]`, () => {
@@ -23,10 +23,10 @@ for (const kind of backendKinds) {
 
     const client = (token: string) => api((path, init) => live.fetch(path, init), token);
 
-    it('sends the head on connect and whenever a push moves it (token in the query, as EventSource does)', async () => {
+    it('sends the head on connect and whenever a push moves it', async () => {
       const user = await live.register();
       const clientId = uuidv7();
-      const events = await openSse(`${live.url}/api/sync/events?token=${user.token}`);
+      const events = await openSse(`${live.url}/api/sync/events`, bearer(user.token));
       try {
         expect(events.status).toBe(200);
         expect(events.headers.get('content-type')).toContain('text/event-stream');
@@ -42,7 +42,14 @@ for (const kind of backendKinds) {
       }
     });
 
-    it('never tells one account about another’s pushes (Authorization header works too)', async () => {
+    it('never takes the token from the URL, where proxies and history would keep it', async () => {
+      const user = await live.register();
+      const res = await live.fetch(`/api/sync/events?token=${user.token}`);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/json');
+    });
+
+    it('never tells one account about another’s pushes', async () => {
       const me = await live.register();
       const other = await live.register();
       const events = await openSse(`${live.url}/api/sync/events`, { authorization: `Bearer ${me.token}` });
@@ -61,7 +68,7 @@ for (const kind of backendKinds) {
 
     it('sends heartbeat comments while idle', async () => {
       const user = await live.register();
-      const events = await openSse(`${live.url}/api/sync/events?token=${user.token}`);
+      const events = await openSse(`${live.url}/api/sync/events`, bearer(user.token));
       try {
         expect(await events.next((m) => m.comment === 'heartbeat', 2_000)).toMatchObject({ comment: 'heartbeat' });
         expect(await events.next((m) => m.comment === 'heartbeat', 2_000)).toMatchObject({ comment: 'heartbeat' });
@@ -73,7 +80,7 @@ for (const kind of backendKinds) {
     it('forgets a stream when its client goes away', async () => {
       const user = await live.register();
       const before = live.server.eventStreams();
-      const events = await openSse(`${live.url}/api/sync/events?token=${user.token}`);
+      const events = await openSse(`${live.url}/api/sync/events`, bearer(user.token));
       await events.nextHead();
       expect(live.server.eventStreams()).toBe(before + 1);
       events.close();
@@ -95,7 +102,7 @@ for (const kind of backendKinds) {
       const live = await listen(db, { config: { tokenTtlMs: 800 } });
       try {
         const user = await live.register();
-        const events = await openSse(`${live.url}/api/sync/events?token=${user.token}`);
+        const events = await openSse(`${live.url}/api/sync/events`, bearer(user.token));
         expect(await events.nextHead()).toBe(0);
         expect(await events.next((m) => m.event === 'head', 3_000)).toBeNull();
       } finally {
@@ -106,7 +113,7 @@ for (const kind of backendKinds) {
     it('ends open streams on shutdown instead of waiting for them', async () => {
       const live = await listen(db);
       const user = await live.register();
-      const events = await openSse(`${live.url}/api/sync/events?token=${user.token}`);
+      const events = await openSse(`${live.url}/api/sync/events`, bearer(user.token));
       expect(await events.nextHead()).toBe(0);
       const started = Date.now();
       await live.server.close();

@@ -110,12 +110,13 @@ for (const kind of backendKinds) {
         { authorization: `Bearer ${bob.token}x` },
       ];
       for (const headers of attempts) {
-        await expectError(await server.fetch('/api/sync/push', { method: 'POST', headers, body }), 401, 'unauthorized');
+        await expectError(await server.fetch('/api/sync/push', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body }), 401, 'unauthorized');
         await expectError(await server.fetch('/api/sync/pull?cursor=0', { headers }), 401, 'unauthorized');
         await expectError(await server.fetch('/api/sync/events', { headers }), 401, 'unauthorized');
       }
-      // ?token= is for the event stream only.
+      // A token in the URL is never read.
       await expectError(await server.fetch(`/api/sync/pull?cursor=0&token=${bob.token}`), 401, 'unauthorized');
+      await expectError(await server.fetch(`/api/sync/events?token=${bob.token}`), 401, 'unauthorized');
 
       const carol = await server.register('carol');
       await server.fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${carol.token}` } });
@@ -124,15 +125,19 @@ for (const kind of backendKinds) {
       const dave = await server.register('dave');
       server.clock.advance(server.config.tokenTtlMs);
       await expectError(await api(server.fetch, dave.token).pullRaw('cursor=0'), 401, 'unauthorized');
-      await expectError(await server.fetch(`/api/sync/events?token=${dave.token}`), 401, 'unauthorized');
+      await expectError(await server.fetch('/api/sync/events', { headers: { authorization: `Bearer ${dave.token}` } }), 401, 'unauthorized');
       await expectError(
-        await server.fetch('/api/sync/push', { method: 'POST', headers: { authorization: `Bearer ${dave.token}` }, body }),
+        await server.fetch('/api/sync/push', { method: 'POST', headers: { authorization: `Bearer ${dave.token}`, 'content-type': 'application/json' }, body }),
         401,
         'unauthorized',
       );
 
       const fresh = (await (
-        await server.fetch('/api/auth/login', { method: 'POST', body: JSON.stringify({ username: 'alice', password: 'correct horse battery' }) })
+        await server.fetch('/api/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'alice', password: 'correct horse battery' }),
+        })
       ).json()) as AuthResponse;
       expect(await api(server.fetch, fresh.token).pullAll()).toHaveLength(aliceActions.length);
     });

@@ -13,7 +13,7 @@ export interface Listening {
   readonly server: RunningServer;
   readonly url: string;
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  register(): Promise<AuthResponse>;
+  register(): Promise<AuthResponse & { readonly username: string }>;
 }
 
 let n = 0;
@@ -25,6 +25,12 @@ export async function listen(db: TestDatabase, opts: { config?: Partial<ServerCo
     host: '127.0.0.1',
     dataDir: '',
     databaseUrl: null,
+    pgLockTimeoutMs: 5_000,
+    pgStatementTimeoutMs: 30_000,
+    headersTimeoutMs: 20_000,
+    requestTimeoutMs: 60_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 1_000,
     shutdownTimeoutMs: 5_000,
     logLevel: 'silent',
     ...opts.config,
@@ -36,12 +42,14 @@ export async function listen(db: TestDatabase, opts: { config?: Partial<ServerCo
     url: server.url,
     fetch: doFetch,
     register: async () => {
+      const username = `live${++n}_${Math.random().toString(36).slice(2, 8)}`;
       const res = await doFetch('/api/auth/register', {
         method: 'POST',
-        body: JSON.stringify({ username: `live${++n}_${Math.random().toString(36).slice(2, 8)}`, password: 'long enough password' }),
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'long enough password' }),
       });
       if (res.status !== 201) throw new Error(`register: ${res.status}`);
-      return v.parse(AuthResponseSchema, await res.json());
+      return { ...v.parse(AuthResponseSchema, await res.json()), username };
     },
   };
 }

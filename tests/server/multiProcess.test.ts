@@ -9,7 +9,7 @@ import type { AuthResponse } from '../../src/sync/protocol';
 import { backendKinds, createTestDatabase, type TestDatabase } from './backends';
 import { api, makeActions } from './helpers';
 import { startServerProcess, type ServerProcess } from './processes';
-import { openSse } from './sse';
+import { bearer, openSse } from './sse';
 
 for (const kind of backendKinds) {
   describe(`two server processes on one ${kind} database`, () => {
@@ -22,7 +22,7 @@ for (const kind of backendKinds) {
     beforeAll(async () => {
       db = await createTestDatabase(kind);
       [a, b] = await Promise.all([startServerProcess(db.env), startServerProcess(db.env)]);
-      const res = await fetch(`${a.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ username: 'shared', password: 'long enough password' }) });
+      const res = await fetch(`${a.url}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'shared', password: 'long enough password' }) });
       user = (await res.json()) as AuthResponse;
     }, 60_000);
     afterAll(async () => {
@@ -39,7 +39,7 @@ for (const kind of backendKinds) {
     });
 
     it.runIf(kind === 'postgres')('a push to one is pulled from and announced by the other', async () => {
-      const events = await openSse(`${b.url}/api/sync/events?token=${user.token}`);
+      const events = await openSse(`${b.url}/api/sync/events`, bearer(user.token));
       try {
         const start = await events.nextHead();
         const clientId = uuidv7();

@@ -1,81 +1,58 @@
 // Accounts: register, login, logout, and who am I. A new account gets its own space; every sync
-// query is scoped by the space of the token, never by anything in a request.
+// query is scoped by the space of the token, never by anything in a request. Sign-in and sign-up
+// take their rate-limit point before any password is hashed (authShared.ts).
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import * as v from 'valibot';
 import { uuidv7 } from 'uuidv7';
-import { CredentialsSchema, describeIssues, LIMITS, type AuthResponse, type Credentials } from '../../sync/protocol';
-import { hashPassword, hashToken, newToken, verifyAgainstNothing, verifyPassword } from '../auth';
-import { apiError, clientAddress, readJson, type AppContext, type AppDeps, type AppEnv } from '../http';
+import { CredentialsSchema } from '../../sync/protocol';
+import { apiError, clientAddress, type AppDeps, type AppEnv } from '../http';
+import { errorMessage } from '../logger';
 import { requireAuth } from '../middleware';
-import { RateLimiter } from '../rateLimit';
+import type { UserRecord } from '../store/types';
+import { authBodyLimit, checkPassword, endSessions, hashing, issueToken, limitRefused, readBody } from './authShared';
 
 export function authRoutes(deps: AppDeps): Hono<AppEnv> {
-  const { store, clock, config } = deps;
-  const logins = new RateLimiter(clock, config.loginMaxAttempts, config.loginWindowMs);
-  const registrations = new RateLimiter(clock, config.registerMaxPerWindow, config.registerWindowMs);
+  const { store, clock, logger } = deps;
   const app = new Hono<AppEnv>();
-  const limit = bodyLimit({
-    maxSize: LIMITS.maxAuthBytes,
-    onError: (c) => apiError(c, 413, 'payload_too_large', `the request body is larger than ${LIMITS.maxAuthBytes} bytes`),
-  });
 
-  async function credentials(c: AppContext): Promise<Credentials | Response> {
-    const body = await readJson(c);
-    if (!body.ok) return apiError(c, 400, 'bad_request', body.message);
-    const parsed = v.safeParse(CredentialsSchema, body.value);
-    if (!parsed.success) return apiError(c, 400, 'bad_request', describeIssues(parsed.issues));
-    return parsed.output;
-  }
-
-  async function issueToken(userId: string, username: string): Promise<AuthResponse> {
-    const token = newToken();
-    const now = clock.now();
-    const expiresAt = now + config.tokenTtlMs;
-    await store.createToken({ hash: hashToken(token), userId, createdAt: now, expiresAt });
-    return { token, userId, username, expiresAt };
-  }
-
-  function tooMany(c: AppContext, retryAfterMs: number, what: string) {
-    c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
-    return apiError(c, 429, 'rate_limited', `too many ${what}; try again later`);
-  }
-
-  app.post('/register', limit, async (c) => {
-    const address = clientAddress(c, config.trustProxy);
-    const verdict = registrations.check(address);
-    if (!verdict.allowed) return tooMany(c, verdict.retryAfterMs, 'new accounts from this address');
-    const creds = await credentials(c);
+  app.post('/register', authBodyLimit, async (c) => {
+    const creds = await readBody(c, CredentialsSchema);
     if (creds instanceof Response) return creds;
+    const refusal = await c.get('guards').auth.register(clientAddress(c));
+    if (refusal) return limitRefused(c, refusal);
     if (await store.findUserByUsername(creds.username)) return apiError(c, 409, 'username_taken', 'that username is taken');
-    registrations.hit(address);
+    const passwordHash = await hashing(c, () => c.get('guards').passwords.hash(creds.password));
+    if (passwordHash instanceof Response) return passwordHash;
     const user = { id: uuidv7(), spaceId: uuidv7(), username: creds.username, createdAt: clock.now() };
-    const passwordHash = await hashPassword(creds.password, config.scryptLogN);
     if (!(await store.createUser({ ...user, passwordHash }))) return apiError(c, 409, 'username_taken', 'that username is taken');
-    return c.json(await issueToken(user.id, user.username), 201);
+    return c.json(await issueToken(deps, user.id, user.username), 201);
   });
 
-  app.post('/login', limit, async (c) => {
-    const creds = await credentials(c);
+  app.post('/login', authBodyLimit, async (c) => {
+    const creds = await readBody(c, CredentialsSchema);
     if (creds instanceof Response) return creds;
-    const key = `${creds.username.toLowerCase()}|${clientAddress(c, config.trustProxy)}`;
-    const verdict = logins.check(key);
-    if (!verdict.allowed) return tooMany(c, verdict.retryAfterMs, 'failed sign-ins');
-    const user = await store.findUserByUsername(creds.username);
-    const ok = user
-      ? await verifyPassword(creds.password, user.passwordHash)
-      : await verifyAgainstNothing(creds.password, config.scryptLogN);
-    if (!user || !ok) {
-      logins.hit(key);
-      return apiError(c, 401, 'invalid_credentials', 'wrong username or password');
+    const found: { user?: UserRecord } = {};
+    const lookUp = async () => (found.user = await store.findUserByUsername(creds.username))?.passwordHash;
+    const check = await checkPassword(c, creds.username, creds.password, lookUp);
+    if (check instanceof Response) return check;
+    const user = found.user;
+    if (!user || !check.ok) return apiError(c, 401, 'invalid_credentials', 'wrong username or password');
+    if (check.rehash) {
+      // Made with weaker parameters than today's: remade now that the password is at hand. Busy
+      // hashing just leaves it for the next sign-in.
+      await c
+        .get('guards')
+        .passwords.hash(creds.password)
+        .then((hash) => store.setPasswordHash(user.id, hash))
+        .catch((e: unknown) => logger.warn('password rehash skipped', { error: errorMessage(e) }));
     }
-    logins.reset(key);
-    return c.json(await issueToken(user.id, user.username));
+    return c.json(await issueToken(deps, user.id, user.username));
   });
 
   app.post('/logout', requireAuth(deps), async (c) => {
-    await store.deleteToken(c.get('session').tokenHash);
+    const { tokenHash } = c.get('session');
+    await store.deleteToken(tokenHash);
+    endSessions(c, deps, { tokenHash });
     return c.json({ ok: true });
   });
 

@@ -8,7 +8,7 @@ import { apiError, type AppDeps, type AppEnv } from '../http';
 import { requireAuth } from '../middleware';
 
 export function pullRoute(deps: AppDeps): Hono<AppEnv> {
-  const { store, clock } = deps;
+  const { store, clock, config } = deps;
   const app = new Hono<AppEnv>();
 
   app.get('/pull', requireAuth(deps), async (c) => {
@@ -20,7 +20,7 @@ export function pullRoute(deps: AppDeps): Hono<AppEnv> {
     const query = v.safeParse(PullQuerySchema, c.req.query());
     if (!query.success) return apiError(c, 400, 'bad_request', describeIssues(query.issues));
     const { cursor, limit = LIMITS.defaultPullLimit } = query.output;
-    const page = await store.pull(c.get('session').spaceId, cursor, limit);
+    const page = await store.pull(c.get('session').spaceId, cursor, limit, config.pullMaxBytes);
     const response: PullResponse = {
       actions: page.actions,
       // After a page short of its limit, head; a page that ends on covered rows still moves on.

@@ -9,9 +9,11 @@ import type { Action } from '../../sync/action';
 import { parseHlc } from '../../sync/hlc';
 import { updateProblem } from '../../sync/text/yjsText';
 import { ActionSchema, describeIssues, LIMITS, PushRequestSchema, type PushResponse } from '../../sync/protocol';
-import { apiError, readJson, type AppDeps, type AppEnv } from '../http';
+import { apiError, clientAddress, readJson, type AppDeps, type AppEnv } from '../http';
 import { errorMessage } from '../logger';
 import { requireAuth } from '../middleware';
+import { accountLimit, pushRefusal } from '../security/pushLimits';
+import { securityEvent } from '../security/securityLog';
 
 type BatchProblem = { code: 'invalid_action' | 'clock_ahead'; message: string; actionId?: string; index: number };
 
@@ -45,6 +47,8 @@ export function pushRoute(deps: AppDeps): Hono<AppEnv> {
   app.post(
     '/push',
     requireAuth(deps),
+    // Before the body is read: a refused push costs the server nothing but this check.
+    accountLimit(),
     bodyLimit({
       maxSize: LIMITS.maxPushBytes,
       onError: (c) => apiError(c, 413, 'payload_too_large', `a push may carry at most ${LIMITS.maxPushBytes} bytes; send fewer actions per push`),
@@ -64,14 +68,21 @@ export function pushRoute(deps: AppDeps): Hono<AppEnv> {
         return apiError(c, 400, code, rest.message, { ...rest, ...(code === 'clock_ahead' ? { serverTime: now } : {}) });
       }
 
-      const outcome = await store.push({
-        spaceId: session.spaceId,
-        userId: session.userId,
-        clientId,
-        actions: checked,
-        receivedAt: now,
-        retentionMs: config.retentionMs,
-      });
+      const outcome = await pushRefusal(c, () =>
+        store.push({
+          spaceId: session.spaceId,
+          userId: session.userId,
+          clientId,
+          actions: checked,
+          receivedAt: now,
+          retentionMs: config.retentionMs,
+          maxStoredBytes: config.accountMaxStoredBytes,
+        }),
+      );
+      if (outcome instanceof Response) return outcome;
+      if (!outcome.ok && outcome.reason === 'storage_full') {
+        return apiError(c, 403, 'storage_full', "the server's storage for this account is full; these changes stay on the device");
+      }
       if (!outcome.ok && outcome.reason === 'basis_ahead') {
         // Checked under the space's lock: the maker cannot have pulled beyond head.
         const { index, actionId, basis, head } = outcome;
@@ -79,6 +90,7 @@ export function pushRoute(deps: AppDeps): Hono<AppEnv> {
         return apiError(c, 400, 'invalid_action', message, { index, actionId });
       }
       if (!outcome.ok) {
+        securityEvent(logger, 'foreign_client', { address: clientAddress(c), userId: session.userId, clientId });
         return apiError(c, 403, 'forbidden_client', 'this clientId belongs to another account; a device must use its own clientId');
       }
       if (outcome.accepted.length > 0) {

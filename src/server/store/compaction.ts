@@ -59,13 +59,14 @@ export function planCovers(batch: readonly Action[], fresh: readonly Action[], h
 
 /**
  * Where the next pull starts after a page of `rows` read with `limit` from `cursor`: a page shorter
- * than its limit read everything up to head (the seqs it skipped are covered), so head; a full page
- * ends at its last row. A cursor at or beyond head stays (beyond: a reset backend, the epoch tells).
+ * than its limit read everything up to head (the seqs it skipped are covered), so head; a full page,
+ * or one cut short by its byte budget (`cut`), ends at its last row. A cursor at or beyond head
+ * stays (beyond: a reset backend, the epoch tells).
  */
-export function pageCursor(cursor: number, head: number, rows: readonly { readonly seq: number | string }[], limit: number): number {
+export function pageCursor(cursor: number, head: number, rows: readonly { readonly seq: number | string }[], limit: number, cut = false): number {
   if (cursor >= head) return cursor;
   const last = rows.at(-1);
-  if (rows.length < limit || last === undefined) return head;
+  if ((rows.length < limit && !cut) || last === undefined) return head;
   return Number(last.seq);
 }
 

@@ -6,27 +6,50 @@
 
 import type postgres from 'postgres';
 import { expiredBefore, PURGE_PER_PUSH, type Cover } from './compaction';
+import { ROW_OVERHEAD_BYTES } from './rows';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
+
+/**
+ * Deletes the rows `which` selects (a fragment of a WHERE clause) and gives their bytes back to
+ * their spaces' stored-bytes quota (rows.ts rowBytes, in SQL), in one statement. Returns how many.
+ */
+async function deleteAndRelease(sql: Sql, which: postgres.PendingQuery<postgres.Row[]>): Promise<number> {
+  const [row] = await sql<{ n: string }[]>`
+    WITH gone AS (
+      DELETE FROM actions WHERE ${which}
+      RETURNING space_id, octet_length(payload) + coalesce(octet_length(base), 0) + coalesce(octet_length(edits), 0)
+                + coalesce(octet_length(state), 0) + ${ROW_OVERHEAD_BYTES} AS bytes
+    ), freed AS (
+      UPDATE spaces SET stored_bytes = greatest(0, stored_bytes - f.bytes)
+      FROM (SELECT space_id, sum(bytes) AS bytes FROM gone GROUP BY space_id) f
+      WHERE spaces.id = f.space_id
+    )
+    SELECT count(*) AS n FROM gone`;
+  return Number(row?.n ?? 0);
+}
 
 /** Inside the push transaction, after its rows are written. */
 export async function coverInPush(tx: Sql, spaceId: string, covers: readonly Cover[], now: number, retentionMs: number): Promise<void> {
   for (const c of covers) {
     const entity = tx`space_id = ${spaceId} AND entity_id = ${c.entityId} AND collection = ${c.collection}
                       AND seq <= ${c.basis} AND covered_at IS NULL`;
-    if (retentionMs === 0) await tx`DELETE FROM actions WHERE ${entity}`;
+    if (retentionMs === 0) await deleteAndRelease(tx, entity);
     else await tx`UPDATE actions SET covered_at = ${now} WHERE ${entity}`;
   }
-  await tx`DELETE FROM actions WHERE space_id = ${spaceId} AND id IN (
-             SELECT id FROM actions WHERE space_id = ${spaceId} AND covered_at IS NOT NULL
-             AND covered_at <= ${expiredBefore(now, retentionMs)} LIMIT ${PURGE_PER_PUSH})`;
+  await deleteAndRelease(
+    tx,
+    tx`space_id = ${spaceId} AND id IN (
+         SELECT id FROM actions WHERE space_id = ${spaceId} AND covered_at IS NOT NULL
+         AND covered_at <= ${expiredBefore(now, retentionMs)} LIMIT ${PURGE_PER_PUSH})`,
+  );
 }
 
 export async function deleteCovered(sql: Sql, coveredBefore: number, limit: number): Promise<number> {
-  const result = await sql`DELETE FROM actions WHERE (space_id, id) IN (
-                             SELECT space_id, id FROM actions WHERE covered_at IS NOT NULL AND covered_at <= ${coveredBefore}
-                             LIMIT ${limit})`;
-  return result.count;
+  return deleteAndRelease(
+    sql,
+    sql`(space_id, id) IN (SELECT space_id, id FROM actions WHERE covered_at IS NOT NULL AND covered_at <= ${coveredBefore} LIMIT ${limit})`,
+  );
 }
 
 export async function storedRows(sql: Sql, spaceId: string): Promise<{ live: number; covered: number }> {

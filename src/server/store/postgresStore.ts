@@ -10,9 +10,9 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { pageCursor, planCovers, retentionOf } from './compaction';
 import { coverInPush, deleteCovered, storedRows } from './postgresCompaction';
-import { fromRow, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
+import { fromRow, ROW_OVERHEAD_BYTES, rowBytes, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
 import { postgresMigrations } from './postgresMigrations';
-import type { PullPage, PushOutcome, Store, StoreHooks, TokenRecord, UserRecord } from './types';
+import { StoreBusyError, type PullPage, type PushOutcome, type Store, type StoreHooks, type TokenRecord, type UserRecord } from './types';
 
 export type Sql = postgres.Sql;
 
@@ -21,6 +21,19 @@ export interface PostgresStoreOptions {
   /** Pool size; the URL's ?max= works too. */
   readonly max?: number;
   readonly hooks?: StoreHooks;
+  /** A push waits at most this long for its space's lock (lock_timeout); 0 waits forever. */
+  readonly lockTimeoutMs?: number;
+  /** A push's statements may each take at most this long (statement_timeout); 0 has no limit. */
+  readonly statementTimeoutMs?: number;
+}
+
+/** lock_not_available (lock_timeout) and query_canceled (statement_timeout). */
+const BUSY_CODES = new Set(['55P03', '57014']);
+
+type UserRow = { id: string; username: string; password_hash: string; space_id: string };
+
+function userRecord(row: UserRow | undefined): UserRecord | undefined {
+  return row && { id: row.id, username: row.username, passwordHash: row.password_hash, spaceId: row.space_id };
 }
 
 export interface PostgresStore extends Store {
@@ -86,13 +99,52 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
 
     findUserByUsername: async (username): Promise<UserRecord | undefined> => {
-      const [row] = await sql<{ id: string; username: string; password_hash: string; space_id: string }[]>`
+      const [row] = await sql<UserRow[]>`
         SELECT id, username, password_hash, space_id FROM users WHERE lower(username) = lower(${username})`;
-      return row && { id: row.id, username: row.username, passwordHash: row.password_hash, spaceId: row.space_id };
+      return userRecord(row);
     },
 
-    createToken: async (t) => {
-      await sql`INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (${t.hash}, ${t.userId}, ${t.createdAt}, ${t.expiresAt})`;
+    findUserById: async (id) => {
+      const [row] = await sql<UserRow[]>`SELECT id, username, password_hash, space_id FROM users WHERE id = ${id}`;
+      return userRecord(row);
+    },
+
+    setPasswordHash: async (userId, hash, endSessions) => {
+      await sql.begin(async (tx) => {
+        await tx`UPDATE users SET password_hash = ${hash} WHERE id = ${userId}`;
+        if (endSessions) await tx`DELETE FROM tokens WHERE user_id = ${userId} AND hash <> ${endSessions.keep ?? ''}`;
+      });
+    },
+
+    deleteUser: (userId, now) =>
+      sql.begin(async (tx) => {
+        const [user] = await tx<UserRow[]>`SELECT id, username, password_hash, space_id FROM users WHERE id = ${userId} FOR UPDATE`;
+        if (!user) return false;
+        // The space's counter row too: a push in flight finishes first, a later one finds no space.
+        await tx`SELECT 1 FROM spaces WHERE id = ${user.space_id} FOR UPDATE`;
+        await tx`INSERT INTO deleted_account_tokens (hash, expires_at)
+                 SELECT hash, expires_at FROM tokens WHERE user_id = ${userId} AND expires_at > ${now}
+                 ON CONFLICT (hash) DO NOTHING`;
+        await tx`DELETE FROM tokens WHERE user_id = ${userId}`;
+        await tx`DELETE FROM actions WHERE space_id = ${user.space_id}`;
+        await tx`DELETE FROM clients WHERE user_id = ${userId} OR space_id = ${user.space_id}`;
+        await tx`DELETE FROM users WHERE id = ${userId}`;
+        await tx`DELETE FROM spaces WHERE id = ${user.space_id}`;
+        return true;
+      }),
+
+    isDeletedAccountToken: async (hash, now) =>
+      (await sql`SELECT 1 FROM deleted_account_tokens WHERE hash = ${hash} AND expires_at > ${now}`).length > 0,
+
+    createToken: async (t, maxPerUser) => {
+      await sql.begin(async (tx) => {
+        await tx`DELETE FROM tokens WHERE user_id = ${t.userId} AND expires_at <= ${t.createdAt}`;
+        await tx`INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (${t.hash}, ${t.userId}, ${t.createdAt}, ${t.expiresAt})`;
+        if (maxPerUser === undefined) return;
+        await tx`DELETE FROM tokens WHERE user_id = ${t.userId} AND hash <> ${t.hash} AND hash NOT IN (
+                   SELECT hash FROM tokens WHERE user_id = ${t.userId} AND hash <> ${t.hash}
+                   ORDER BY created_at DESC LIMIT ${Math.max(0, maxPerUser - 1)})`;
+      });
     },
 
     findToken: async (hash, now): Promise<TokenRecord | undefined> => {
@@ -106,11 +158,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await sql`DELETE FROM tokens WHERE hash = ${hash}`;
     },
 
-    deleteExpiredTokens: async (now) => (await sql`DELETE FROM tokens WHERE expires_at <= ${now}`).count,
+    deleteUserTokens: async (userId, except) => (await sql`DELETE FROM tokens WHERE user_id = ${userId} AND hash <> ${except ?? ''}`).count,
+
+    deleteExpiredTokens: async (now) =>
+      (await sql`DELETE FROM tokens WHERE expires_at <= ${now}`).count +
+      (await sql`DELETE FROM deleted_account_tokens WHERE expires_at <= ${now}`).count,
 
     push: (input): Promise<PushOutcome> =>
       sql.begin(async (tx): Promise<PushOutcome> => {
-        const [space] = await tx<{ head: string }[]>`SELECT head FROM spaces WHERE id = ${input.spaceId} FOR UPDATE`;
+        // Sent together with the lock, in one round trip: the timeouts hold for this transaction only.
+        const [, [space]] = await Promise.all([
+          tx`SELECT set_config('lock_timeout', ${`${options.lockTimeoutMs ?? 0}ms`}, true),
+                    set_config('statement_timeout', ${`${options.statementTimeoutMs ?? 0}ms`}, true)`,
+          tx<{ head: string; stored_bytes: string }[]>`SELECT head, stored_bytes FROM spaces WHERE id = ${input.spaceId} FOR UPDATE`,
+        ]);
         if (!space) throw new Error('push into a space that does not exist');
         await tx`INSERT INTO clients (client_id, user_id, space_id, first_seen)
                  VALUES (${input.clientId}, ${input.userId}, ${input.spaceId}, ${input.receivedAt})
@@ -126,23 +187,45 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         if (!plan.ok) return plan;
         if (fresh.length > 0) {
           const rows = fresh.map((a, i) => toRow(a, input.spaceId, base + i + 1, input.userId, input.receivedAt));
+          const bytes = rows.reduce((sum, row) => sum + rowBytes(row), 0);
+          if (input.maxStoredBytes !== undefined && Number(space.stored_bytes) + bytes > input.maxStoredBytes) {
+            return { ok: false, reason: 'storage_full' };
+          }
           await tx`INSERT INTO actions ${tx(rows)}`;
-          await tx`UPDATE spaces SET head = ${base + fresh.length} WHERE id = ${input.spaceId}`;
+          await tx`UPDATE spaces SET head = ${base + fresh.length}, stored_bytes = stored_bytes + ${bytes} WHERE id = ${input.spaceId}`;
         }
         await coverInPush(tx, input.spaceId, plan.covers, input.receivedAt, retentionOf(input));
         await hooks.beforeCommit?.({ spaceId: input.spaceId, base, count: fresh.length });
         return { ok: true, accepted: fresh.map((a) => a.id), duplicates, head: base + fresh.length };
+      }).catch((e: unknown) => {
+        if (e instanceof postgres.PostgresError && BUSY_CODES.has(e.code)) throw new StoreBusyError(e.message);
+        throw e;
       }),
 
-    pull: async (spaceId, cursor, limit): Promise<PullPage> => {
+    pull: async (spaceId, cursor, limit, maxBytes = Infinity): Promise<PullPage> => {
       // Head first: everything with seq <= head committed with or before it, so the page below has
       // no holes even while other pushes commit between the two statements.
       const head = await readHead(spaceId);
-      const rows = await sql<StoredActionColumns[]>`
-        SELECT ${sql.unsafe(SELECT_ACTION_COLUMNS)} FROM actions
-        WHERE space_id = ${spaceId} AND seq > ${cursor} AND seq <= ${head} AND covered_at IS NULL
-        ORDER BY seq LIMIT ${limit}`;
-      return { actions: rows.map(fromRow), head, cursor: pageCursor(cursor, head, rows, limit) };
+      // The byte budget as a running sum over the page (octet_length reads a TOASTed value's size
+      // without fetching it), so rows past the budget are never sent over the wire.
+      const budget = Number.isFinite(maxBytes) ? maxBytes : Number.MAX_SAFE_INTEGER;
+      const rows = await sql<(StoredActionColumns & { total: string })[]>`
+        SELECT ${sql.unsafe(SELECT_ACTION_COLUMNS)}, total FROM (
+          SELECT *, row_number() OVER w AS n, count(*) OVER () AS total,
+                 sum(octet_length(payload) + coalesce(octet_length(base), 0) + coalesce(octet_length(edits), 0)
+                     + coalesce(octet_length(state), 0) + ${ROW_OVERHEAD_BYTES}) OVER w AS upto
+          FROM (
+            SELECT ${sql.unsafe(SELECT_ACTION_COLUMNS)} FROM actions
+            WHERE space_id = ${spaceId} AND seq > ${cursor} AND seq <= ${head} AND covered_at IS NULL
+            ORDER BY seq LIMIT ${limit}
+          ) page
+          WINDOW w AS (ORDER BY seq)
+        ) sized
+        WHERE n = 1 OR upto <= ${budget}
+        ORDER BY seq`;
+      // A page the byte budget cut short ends at its last row, not at head.
+      const cut = rows.length > 0 && rows.length < Number(rows[0]!.total);
+      return { actions: rows.map(fromRow), head, cursor: pageCursor(cursor, head, rows, limit, cut) };
     },
 
     head: readHead,

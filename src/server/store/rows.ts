@@ -88,3 +88,15 @@ export function splitDuplicates(
 }
 
 export const SELECT_ACTION_COLUMNS = 'id, seq, collection, entity_id, type, payload, hlc, client_id, base, edits, basis, state';
+
+/**
+ * What an action costs the space's storage quota and a pull page's byte budget: the bytes of its
+ * payload, base, text edits and snapshot state as stored, plus a fixed allowance for its ids,
+ * stamps and index entries.
+ */
+export const ROW_OVERHEAD_BYTES = 200;
+
+export function rowBytes(r: Pick<ActionRow, 'payload' | 'base' | 'edits' | 'state'>): number {
+  const len = (s: string | null) => (s === null ? 0 : Buffer.byteLength(s));
+  return len(r.payload) + len(r.base) + len(r.edits) + len(r.state) + ROW_OVERHEAD_BYTES;
+}

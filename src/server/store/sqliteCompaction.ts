@@ -9,6 +9,11 @@
 
 import type Database from 'better-sqlite3';
 import { expiredBefore, PURGE_PER_PUSH, type Cover } from './compaction';
+import { ROW_OVERHEAD_BYTES } from './rows';
+
+// What a deleted row gave back to its space's quota (rows.ts rowBytes, in SQL).
+const FREED = `RETURNING space_id, length(CAST(payload AS BLOB)) + coalesce(length(CAST(base AS BLOB)), 0)
+  + coalesce(length(CAST(edits AS BLOB)), 0) + coalesce(length(CAST(state AS BLOB)), 0) + ${ROW_OVERHEAD_BYTES} AS bytes`;
 
 type Db = Database.Database;
 
@@ -25,28 +30,40 @@ export function sqliteCompaction(writer: Db, reader: Db): SqliteCompaction {
   const entity = 'space_id = @spaceId AND entity_id = @entityId AND collection = @collection AND seq <= @basis AND covered_at IS NULL';
   const s = {
     mark: writer.prepare(`UPDATE actions SET covered_at = @now WHERE ${entity}`),
-    drop: writer.prepare(`DELETE FROM actions WHERE ${entity}`),
+    drop: writer.prepare(`DELETE FROM actions WHERE ${entity} ${FREED}`),
     // WITHOUT ROWID: rows are addressed by their primary key (space_id, id).
     purgeSpace: writer.prepare(
       `DELETE FROM actions WHERE space_id = @spaceId AND id IN (
-         SELECT id FROM actions WHERE space_id = @spaceId AND covered_at IS NOT NULL AND covered_at <= @before LIMIT @limit)`,
+         SELECT id FROM actions WHERE space_id = @spaceId AND covered_at IS NOT NULL AND covered_at <= @before LIMIT @limit) ${FREED}`,
     ),
     purgeAny: writer.prepare(
       `DELETE FROM actions WHERE (space_id, id) IN (
-         SELECT space_id, id FROM actions WHERE covered_at IS NOT NULL AND covered_at <= @before LIMIT @limit)`,
+         SELECT space_id, id FROM actions WHERE covered_at IS NOT NULL AND covered_at <= @before LIMIT @limit) ${FREED}`,
     ),
+    release: writer.prepare('UPDATE spaces SET stored_bytes = max(0, stored_bytes - ?) WHERE id = ?'),
     live: reader.prepare('SELECT count(*) AS n FROM actions WHERE space_id = ? AND covered_at IS NULL'),
     covered: reader.prepare('SELECT count(*) AS n FROM actions WHERE space_id = ? AND covered_at IS NOT NULL'),
   };
   const count = (statement: Database.Statement, spaceId: string): number => (statement.get(spaceId) as { n: number }).n;
+  /** Deleted rows give their bytes back to their spaces' stored-bytes quota. Returns how many. */
+  const release = (rows: unknown[]): number => {
+    const bySpace = new Map<string, number>();
+    for (const r of rows as { space_id: string; bytes: number }[]) bySpace.set(r.space_id, (bySpace.get(r.space_id) ?? 0) + r.bytes);
+    for (const [space, bytes] of bySpace) s.release.run(bytes, space);
+    return rows.length;
+  };
+  const sweep = writer.transaction((before: number, limit: number) => release(s.purgeAny.all({ before, limit })));
 
   return {
     cover(spaceId, covers, now, retentionMs) {
-      const statement = retentionMs === 0 ? s.drop : s.mark;
-      for (const c of covers) statement.run({ spaceId, entityId: c.entityId, collection: c.collection, basis: c.basis, now });
-      s.purgeSpace.run({ spaceId, before: expiredBefore(now, retentionMs), limit: PURGE_PER_PUSH });
+      for (const c of covers) {
+        const params = { spaceId, entityId: c.entityId, collection: c.collection, basis: c.basis, now };
+        if (retentionMs === 0) release(s.drop.all(params));
+        else s.mark.run(params);
+      }
+      release(s.purgeSpace.all({ spaceId, before: expiredBefore(now, retentionMs), limit: PURGE_PER_PUSH }));
     },
-    deleteCovered: (coveredBefore, limit) => s.purgeAny.run({ before: coveredBefore, limit }).changes,
+    deleteCovered: (coveredBefore, limit) => sweep(coveredBefore, limit),
     storedRows: (spaceId) => ({ live: count(s.live, spaceId), covered: count(s.covered, spaceId) }),
   };
 }

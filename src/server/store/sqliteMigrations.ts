@@ -72,4 +72,20 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX actions_covered_at ON actions (covered_at) WHERE covered_at IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'stored bytes per space, tokens by user, tokens of deleted accounts',
+    // 200: rows.ts ROW_OVERHEAD_BYTES when this was written (a migration never changes afterwards).
+    sql: `
+      ALTER TABLE spaces ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0;
+      UPDATE spaces SET stored_bytes = (
+        SELECT coalesce(sum(length(CAST(payload AS BLOB)) + coalesce(length(CAST(base AS BLOB)), 0)
+                        + coalesce(length(CAST(edits AS BLOB)), 0) + coalesce(length(CAST(state AS BLOB)), 0) + 200), 0)
+        FROM actions WHERE actions.space_id = spaces.id
+      );
+      CREATE INDEX tokens_user ON tokens (user_id, created_at);
+      CREATE TABLE deleted_account_tokens (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+      CREATE INDEX deleted_account_tokens_expires_at ON deleted_account_tokens (expires_at);
+    `,
+  },
 ];

@@ -13,7 +13,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Action } from '../../sync/action';
 import { pageCursor, planCovers, retentionOf } from './compaction';
-import { fromRow, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
+import { fromRow, rowBytes, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
 import { sqliteCompaction, SQLITE_LIVE_PAGE } from './sqliteCompaction';
 import { sqliteMigrations } from './sqliteMigrations';
 import type { NewToken, NewUser, PullPage, PushInput, PushOutcome, Store, StoreHooks, TokenRecord, UserRecord } from './types';
@@ -67,6 +67,13 @@ class Queue {
   }
 }
 
+type UserRow = { id: string; username: string; password_hash: string; space_id: string } | undefined;
+
+function userRecord(row: unknown): UserRecord | undefined {
+  const u = row as UserRow;
+  return u && { id: u.id, username: u.username, passwordHash: u.password_hash, spaceId: u.space_id };
+}
+
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const busy = options.busyTimeoutMs ?? 5_000;
   if (options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true });
@@ -86,7 +93,25 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     insertToken: writer.prepare('INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
     deleteToken: writer.prepare('DELETE FROM tokens WHERE hash = ?'),
     deleteExpired: writer.prepare('DELETE FROM tokens WHERE expires_at <= ?'),
-    lockHead: writer.prepare('SELECT head FROM spaces WHERE id = ?'),
+    deleteExpiredOfDeleted: writer.prepare('DELETE FROM deleted_account_tokens WHERE expires_at <= ?'),
+    deleteUserExpired: writer.prepare('DELETE FROM tokens WHERE user_id = ? AND expires_at <= ?'),
+    capUserTokens: writer.prepare(
+      `DELETE FROM tokens WHERE user_id = @userId AND hash <> @keep AND hash NOT IN (
+         SELECT hash FROM tokens WHERE user_id = @userId AND hash <> @keep ORDER BY created_at DESC LIMIT @others)`,
+    ),
+    deleteUserTokens: writer.prepare('DELETE FROM tokens WHERE user_id = ? AND hash <> ?'),
+    setPasswordHash: writer.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+    userById: writer.prepare('SELECT id, username, password_hash, space_id FROM users WHERE id = ?'),
+    rememberDeleted: writer.prepare(
+      'INSERT OR IGNORE INTO deleted_account_tokens (hash, expires_at) SELECT hash, expires_at FROM tokens WHERE user_id = ? AND expires_at > ?',
+    ),
+    eraseActions: writer.prepare('DELETE FROM actions WHERE space_id = ?'),
+    eraseClients: writer.prepare('DELETE FROM clients WHERE user_id = ? OR space_id = ?'),
+    eraseTokens: writer.prepare('DELETE FROM tokens WHERE user_id = ?'),
+    eraseUser: writer.prepare('DELETE FROM users WHERE id = ?'),
+    eraseSpace: writer.prepare('DELETE FROM spaces WHERE id = ?'),
+    lockHead: writer.prepare('SELECT head, stored_bytes FROM spaces WHERE id = ?'),
+    addStoredBytes: writer.prepare('UPDATE spaces SET stored_bytes = stored_bytes + ? WHERE id = ?'),
     bindClient: writer.prepare('INSERT OR IGNORE INTO clients (client_id, user_id, space_id, first_seen) VALUES (?, ?, ?, ?)'),
     clientOwner: writer.prepare('SELECT user_id FROM clients WHERE client_id = ?'),
     existingIds: writer.prepare('SELECT id FROM actions WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))'),
@@ -98,6 +123,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   };
   const r = {
     userByName: reader.prepare('SELECT id, username, password_hash, space_id FROM users WHERE lower(username) = lower(?)'),
+    userById: reader.prepare('SELECT id, username, password_hash, space_id FROM users WHERE id = ?'),
+    deletedToken: reader.prepare('SELECT 1 FROM deleted_account_tokens WHERE hash = ? AND expires_at > ?'),
     token: reader.prepare(
       `SELECT t.user_id, u.username, u.space_id, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
        WHERE t.hash = ? AND t.expires_at > ?`,
@@ -143,16 +170,36 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         return true;
       }),
 
-    findUserByUsername: async (username): Promise<UserRecord | undefined> => {
-      const row = r.userByName.get(username) as
-        | { id: string; username: string; password_hash: string; space_id: string }
-        | undefined;
-      return row && { id: row.id, username: row.username, passwordHash: row.password_hash, spaceId: row.space_id };
-    },
+    findUserByUsername: async (username) => userRecord(r.userByName.get(username)),
 
-    createToken: (t: NewToken) =>
+    findUserById: async (id) => userRecord(r.userById.get(id)),
+
+    setPasswordHash: (userId, hash, endSessions) =>
       writeTx(() => {
+        w.setPasswordHash.run(hash, userId);
+        if (endSessions) w.deleteUserTokens.run(userId, endSessions.keep ?? '');
+      }),
+
+    deleteUser: (userId, now) =>
+      writeTx(() => {
+        const user = userRecord(w.userById.get(userId));
+        if (!user) return false;
+        w.rememberDeleted.run(userId, now);
+        w.eraseTokens.run(userId);
+        w.eraseActions.run(user.spaceId);
+        w.eraseClients.run(userId, user.spaceId);
+        w.eraseUser.run(userId);
+        w.eraseSpace.run(user.spaceId);
+        return true;
+      }),
+
+    isDeletedAccountToken: async (hash, now) => r.deletedToken.get(hash, now) !== undefined,
+
+    createToken: (t: NewToken, maxPerUser) =>
+      writeTx(() => {
+        w.deleteUserExpired.run(t.userId, t.createdAt);
         w.insertToken.run(t.hash, t.userId, t.createdAt, t.expiresAt);
+        if (maxPerUser !== undefined) w.capUserTokens.run({ userId: t.userId, keep: t.hash, others: Math.max(0, maxPerUser - 1) });
       }),
 
     findToken: async (hash, now): Promise<TokenRecord | undefined> => {
@@ -167,11 +214,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         w.deleteToken.run(hash);
       }),
 
-    deleteExpiredTokens: (now) => writeTx(() => w.deleteExpired.run(now).changes),
+    deleteUserTokens: (userId, except) => writeTx(() => w.deleteUserTokens.run(userId, except ?? '').changes),
+
+    deleteExpiredTokens: (now) => writeTx(() => w.deleteExpired.run(now).changes + w.deleteExpiredOfDeleted.run(now).changes),
 
     push: (input: PushInput): Promise<PushOutcome> =>
       writeTx(async () => {
-        const space = w.lockHead.get(input.spaceId) as { head: number } | undefined;
+        const space = w.lockHead.get(input.spaceId) as { head: number; stored_bytes: number } | undefined;
         if (!space) throw new Error('push into a space that does not exist');
         w.bindClient.run(input.clientId, input.userId, input.spaceId, input.receivedAt);
         const owner = w.clientOwner.get(input.clientId) as { user_id: string };
@@ -183,20 +232,37 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         const base = space.head;
         const plan = planCovers(input.actions, fresh, base);
         if (!plan.ok) return plan;
-        fresh.forEach((a: Action, i) => w.insertAction.run(toRow(a, input.spaceId, base + i + 1, input.userId, input.receivedAt)));
+        const rows = fresh.map((a: Action, i) => toRow(a, input.spaceId, base + i + 1, input.userId, input.receivedAt));
+        const bytes = rows.reduce((sum, row) => sum + rowBytes(row), 0);
+        if (input.maxStoredBytes !== undefined && bytes > 0 && space.stored_bytes + bytes > input.maxStoredBytes) {
+          return { ok: false, reason: 'storage_full' } as const;
+        }
+        for (const row of rows) w.insertAction.run(row);
         const head = base + fresh.length;
         if (fresh.length > 0) w.setHead.run(head, input.spaceId);
+        if (bytes > 0) w.addStoredBytes.run(bytes, input.spaceId);
         compaction.cover(input.spaceId, plan.covers, input.receivedAt, retentionOf(input));
         await hooks.beforeCommit?.({ spaceId: input.spaceId, base, count: fresh.length });
         return { ok: true, accepted: fresh.map((a) => a.id), duplicates, head } as const;
       }),
 
-    pull: async (spaceId, cursor, limit): Promise<PullPage> =>
+    pull: async (spaceId, cursor, limit, maxBytes = Infinity): Promise<PullPage> =>
       // One snapshot, so head and the page agree.
       readSnapshot(() => {
         const head = readHead(spaceId);
-        const rows = r.page.all(spaceId, cursor, head, limit) as StoredActionColumns[];
-        return { actions: rows.map(fromRow), head, cursor: pageCursor(cursor, head, rows, limit) };
+        const rows: StoredActionColumns[] = [];
+        let bytes = 0;
+        let cut = false;
+        // Row by row, so a page of large actions stops reading at its byte budget.
+        for (const row of r.page.iterate(spaceId, cursor, head, limit) as IterableIterator<StoredActionColumns>) {
+          bytes += rowBytes(row);
+          if (rows.length > 0 && bytes > maxBytes) {
+            cut = true;
+            break;
+          }
+          rows.push(row);
+        }
+        return { actions: rows.map(fromRow), head, cursor: pageCursor(cursor, head, rows, limit, cut) };
       }),
 
     head: async (spaceId) => readHead(spaceId),

@@ -44,12 +44,14 @@ export interface PushInput {
    * DEFAULT_RETENTION_DAYS); 0 deletes the rows a snapshot covers in the push that brings it.
    */
   readonly retentionMs?: number;
+  /** The space's quota: a push that would take its stored bytes (rowBytes) past it writes nothing. */
+  readonly maxStoredBytes?: number;
 }
 
 export type PushOutcome =
   | { readonly ok: true; readonly accepted: string[]; readonly duplicates: string[]; readonly head: number }
-  /** The clientId was first pushed by another user: nothing was written. */
-  | { readonly ok: false; readonly reason: 'forbidden_client' }
+  /** The clientId was first pushed by another user, or the quota would be exceeded: nothing was written. */
+  | { readonly ok: false; readonly reason: 'forbidden_client' | 'storage_full' }
   /** A snapshot (input.actions[index]) claims a basis beyond the space's head: no action was stored. */
   | { readonly ok: false; readonly reason: 'basis_ahead'; readonly index: number; readonly actionId: string; readonly basis: number; readonly head: number };
 
@@ -70,6 +72,14 @@ export interface PushTransactionInfo {
   readonly count: number;
 }
 
+/**
+ * The database could not take the push's locks or finish it in time (PostgreSQL's lock_timeout or
+ * statement_timeout): nothing was written, and the client should try again shortly.
+ */
+export class StoreBusyError extends Error {
+  override name = 'StoreBusyError';
+}
+
 export interface StoreHooks {
   /**
    * Runs inside the push transaction after the rows are written and before COMMIT. Tests use it to
@@ -86,11 +96,31 @@ export interface Store {
   /** false when the username (case-insensitively) is taken. Creates the user's space too. */
   createUser(user: NewUser): Promise<boolean>;
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
+  findUserById(id: string): Promise<UserRecord | undefined>;
+  /**
+   * Replaces the user's password hash. With `endSessions`, in the same transaction, deletes every
+   * token of the user except `keep` (a password change signs out every other session).
+   */
+  setPasswordHash(userId: string, hash: string, endSessions?: { readonly keep: string | null }): Promise<void>;
+  /**
+   * Erases the account: its space's actions, its clients, tokens, user and space. The hashes of its
+   * live tokens are remembered until they would have expired, so other devices learn why they are
+   * signed out (isDeletedAccountToken). false when there is no such user.
+   */
+  deleteUser(userId: string, now: number): Promise<boolean>;
+  isDeletedAccountToken(hash: string, now: number): Promise<boolean>;
 
-  createToken(token: NewToken): Promise<void>;
+  /**
+   * Stores a token; in the same transaction drops the user's expired tokens and, beyond
+   * `maxPerUser`, the oldest ones (never the new one).
+   */
+  createToken(token: NewToken, maxPerUser?: number): Promise<void>;
   /** The token's user and space, if the token exists and has not expired at `now`. */
   findToken(hash: string, now: number): Promise<TokenRecord | undefined>;
   deleteToken(hash: string): Promise<void>;
+  /** Every token of the user, or every one but `except`. Returns how many. */
+  deleteUserTokens(userId: string, except?: string): Promise<number>;
+  /** Expired tokens, and remembered tokens of deleted accounts past their expiry. */
   deleteExpiredTokens(now: number): Promise<number>;
 
   /**
@@ -100,9 +130,11 @@ export interface Store {
    */
   push(input: PushInput): Promise<PushOutcome>;
   /**
-   * Uncovered actions with cursor < seq <= head, in seq order, at most `limit`; head as of the read.
+   * Uncovered actions with cursor < seq <= head, in seq order, at most `limit`, and no more than
+   * `maxBytes` of them (rowBytes) unless the first alone is larger; head as of the read. The page's
+   * cursor is where it ended: head when it read everything, its last seq when cut short.
    */
-  pull(spaceId: string, cursor: number, limit: number): Promise<PullPage>;
+  pull(spaceId: string, cursor: number, limit: number, maxBytes?: number): Promise<PullPage>;
   /**
    * Deletes up to `limit` rows (of any space) covered at or before `coveredBefore`; how many it
    * deleted. The periodic sweep calls it until it returns less than `limit`.

@@ -91,6 +91,9 @@ export interface NotesClient {
   register(username: string, password: string): Promise<SyncStatus>;
   signIn(username: string, password: string): Promise<SyncStatus>;
   signOut(): Promise<SyncStatus>;
+  changePassword(currentPassword: string, newPassword: string): Promise<SyncStatus>;
+  signOutEverywhere(): Promise<SyncStatus>;
+  deleteAccount(password: string): Promise<SyncStatus>;
   getSyncStatus(): Promise<SyncStatus>;
   syncNow(reason: SyncNowReason): Promise<void>;
   /** Calls `listener` with the current status, then on every change. Resolves to the unsubscribe function. */
@@ -217,6 +220,9 @@ export function connectWorker(): NotesClient {
     register: (username, password) => call(async (r) => parseSyncStatus(await r.register(username, password))),
     signIn: (username, password) => call(async (r) => parseSyncStatus(await r.signIn(username, password))),
     signOut: () => call(async (r) => parseSyncStatus(await r.signOut())),
+    changePassword: (currentPassword, newPassword) => call(async (r) => parseSyncStatus(await r.changePassword(currentPassword, newPassword))),
+    signOutEverywhere: () => call(async (r) => parseSyncStatus(await r.signOutEverywhere())),
+    deleteAccount: (password) => call(async (r) => parseSyncStatus(await r.deleteAccount(password))),
     getSyncStatus: () => call(async (r) => parseSyncStatus(await r.getSyncStatus())),
     syncNow: (reason) => call((r) => r.syncNow(reason)),
     subscribeStatus: (listener) =>

@@ -8,7 +8,7 @@ import { describeError } from '../text/messages';
 import { createStatusSmoother, withBrowserOnline } from '../logic/statusSmoothing';
 import { toWorkerError, type NotesClient } from '../connection/workerClient';
 
-export type AccountAction = 'signIn' | 'register' | 'signOut';
+export type AccountAction = 'signIn' | 'register' | 'signOut' | 'changePassword' | 'signOutEverywhere' | 'deleteAccount';
 
 export interface SyncModel {
   /** What "Sync status" shows; null until the worker first says. */
@@ -29,6 +29,9 @@ export interface SyncModel {
   register(username: string, password: string): Promise<boolean>;
   signIn(username: string, password: string): Promise<boolean>;
   signOut(): Promise<boolean>;
+  changePassword(currentPassword: string, newPassword: string): Promise<boolean>;
+  signOutEverywhere(): Promise<boolean>;
+  deleteAccount(password: string): Promise<boolean>;
   restore(id: number): Promise<void>;
   dismiss(id: number): Promise<void>;
   /** Tells the worker the page came back (focus, visible, online): a good moment to sync. */
@@ -152,6 +155,9 @@ export function createSyncModel(client: NotesClient): SyncModel {
     register: (username, password) => account('register', () => client.register(username, password)),
     signIn: (username, password) => account('signIn', () => client.signIn(username, password)),
     signOut: () => account('signOut', () => client.signOut()),
+    changePassword: (currentPassword, newPassword) => account('changePassword', () => client.changePassword(currentPassword, newPassword)),
+    signOutEverywhere: () => account('signOutEverywhere', () => client.signOutEverywhere()),
+    deleteAccount: (password) => account('deleteAccount', () => client.deleteAccount(password)),
     // The action id is made here, where the user acted: a retried call restores once.
     restore: (id) => conflictAction(() => client.restoreConflict(id, { actionId: uuidv7() })),
     dismiss: (id) => conflictAction(() => client.dismissConflict(id)),

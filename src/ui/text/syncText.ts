@@ -5,6 +5,9 @@ import type { ConflictEntry, SyncStatus } from '../../worker/api';
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayTimeFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
 
+/** What the status line is made from (errorCode absent: no code to put in words). */
+type StatusFacts = Pick<SyncStatus, 'state' | 'lastSyncedAt' | 'error'> & Partial<Pick<SyncStatus, 'errorCode'>>;
+
 /** When the last sync finished: the time today, the day and time before. */
 export function formatSyncedAt(ms: number, now: Date = new Date()): string {
   const when = new Date(ms);
@@ -15,14 +18,14 @@ export function formatSyncedAt(ms: number, now: Date = new Date()): string {
  * The status line. It holds exactly one of the words Local only / Offline / Syncing / Synced / Error
  * (the UI contract), then what a person needs next to it: the time of the last sync, or the reason.
  */
-export function statusLine(status: Pick<SyncStatus, 'state' | 'lastSyncedAt' | 'error'>, now: Date = new Date()): string {
+export function statusLine(status: StatusFacts, now: Date = new Date()): string {
   const { word, detail } = statusParts(status, now);
   return detail === null ? word : `${word} ${detail}`;
 }
 
 /** The status line in two parts, so the view can set the word apart from a long reason. */
 export function statusParts(
-  status: Pick<SyncStatus, 'state' | 'lastSyncedAt' | 'error'>,
+  status: StatusFacts,
   now: Date = new Date(),
 ): { readonly word: string; readonly detail: string | null } {
   switch (status.state) {
@@ -35,7 +38,24 @@ export function statusParts(
     case 'synced':
       return { word: 'Synced', detail: status.lastSyncedAt === null ? null : formatSyncedAt(status.lastSyncedAt, now) };
     case 'error':
-      return { word: 'Error:', detail: status.error?.trim() || 'sync failed. Retrying.' };
+      return { word: 'Error:', detail: refusalText(status.errorCode) ?? (status.error?.trim() || 'sync failed. Retrying.') };
+  }
+}
+
+/**
+ * The server's refusals for a limit, in words: nothing was lost, the changes wait on this device.
+ * null for any other code (the worker's own reason is shown then).
+ */
+export function refusalText(code: string | null | undefined): string | null {
+  switch (code) {
+    case 'storage_full':
+      return "the server's storage for this account is full. Your changes are kept on this device and sent once there is room.";
+    case 'rate_limited':
+      return 'the server asked this device to slow down. Your changes are kept on this device and sent again shortly.';
+    case 'busy':
+      return 'the server is busy. Your changes are kept on this device and sent again shortly.';
+    default:
+      return null;
   }
 }
 

@@ -3,14 +3,19 @@
 // - the account the device's notes belong to: the first one that signed in here. The notes (and the
 //   device's clientId, which the server ties to one account) are that account's, so signing in as
 //   someone else is refused rather than uploading one person's notes into another's space;
-// - whether the server ended the last session (an expired or revoked token), for the UI to say so.
+// - whether the server ended the last session (an expired or revoked token), for the UI to say so;
+// - whether the account was deleted (here or on another device): then the notes are this device's
+//   alone again, local only, and the next account that signs in here gets them all.
 
 import * as v from 'valibot';
 import { AccountMismatchError } from '../errors';
-import { deleteMeta, getMeta, setMeta } from '../db/meta';
+import { deleteMeta, getMeta, metaKeys, setMeta, setSyncCursor } from '../db/meta';
 import { inTransaction, type Db } from '../db/sql';
+import { requeueOwnAcked } from '../store/actionLog';
+import type { Store } from '../store/store';
+import { adoptForeignNotes } from './adoptNotes';
 
-const keys = { session: 'auth_session', bound: 'bound_account', expired: 'session_expired' } as const;
+const keys = { session: 'auth_session', bound: 'bound_account', expired: 'session_expired', deleted: 'account_deleted' } as const;
 
 const AccountSchema = v.object({ userId: v.string(), username: v.string() });
 const SessionSchema = v.object({ ...AccountSchema.entries, token: v.string(), expiresAt: v.number() });
@@ -41,6 +46,10 @@ export function sessionExpired(db: Db): boolean {
   return getMeta(db, keys.expired) === '1';
 }
 
+export function accountDeleted(db: Db): boolean {
+  return getMeta(db, keys.deleted) === '1';
+}
+
 function sameName(a: string, b: string): boolean {
   // Usernames are unique case-insensitively on the server.
   return a.toLowerCase() === b.toLowerCase();
@@ -66,6 +75,32 @@ export function saveSession(db: Db, session: Session): void {
     setMeta(db, keys.session, JSON.stringify(session));
     if (!boundAccount(db)) setMeta(db, keys.bound, JSON.stringify({ userId: session.userId, username: session.username }));
     deleteMeta(db, keys.expired);
+    deleteMeta(db, keys.deleted);
+  });
+}
+
+/**
+ * The account is gone from the server (deleted here or on another device). In one transaction: the
+ * session and the binding are dropped, so any account may sign in here next; this device's own
+ * actions are pending again (with the notes of other devices written again as its own,
+ * adoptNotes.ts) and the sync position restarts, so that account receives them all. Notes and
+ * pending changes stay. Returns the entities whose "not synced" mark changed.
+ */
+export function forgetAccount(store: Store): string[] {
+  const { db, clientId } = store;
+  return inTransaction(db, () => {
+    // Both the deleting call and a sync cycle that met the deleted account's 401 come here: once is enough.
+    if (accountDeleted(db) && readSession(db) === null) return [];
+    deleteMeta(db, keys.session);
+    deleteMeta(db, keys.bound);
+    deleteMeta(db, keys.expired);
+    setMeta(db, keys.deleted, '1');
+    const requeued = requeueOwnAcked(db, clientId);
+    const adopted = adoptForeignNotes(store);
+    setSyncCursor(db, 0);
+    deleteMeta(db, metaKeys.syncEpoch);
+    deleteMeta(db, metaKeys.lastSyncedAt);
+    return [...new Set([...requeued, ...adopted])];
   });
 }
 

@@ -8,8 +8,12 @@
 //   cycle succeeds: "Synced" and "Offline" do not flicker every 30 s;
 // - success: synced (lastSyncedAt kept in meta);
 // - no answer from the server: offline; a 401: the session ends (token dropped, sessionExpired, local
-//   data and pending actions kept); any other failure: error, with the reason. Failures retry with
-//   the scheduler's backoff, except a 401, which waits for the user to sign in again.
+//   data and pending actions kept; a 401 saying account_deleted also frees the device for any
+//   account, see account.ts forgetAccount); any other failure: error, with the reason (a refusal
+//   for a limit, e.g. storage_full, keeps everything pending). Failures retry with the
+//   scheduler's backoff, except a 401, which waits for the user to sign in again.
+// The live stream ending (its session may have ended elsewhere) triggers a cycle at once, so a
+// device signed out by another one (password change, sign out everywhere, deletion) knows at once.
 // Every status change is published (hooks.status), and pulled changes reach the pages (hooks.changed).
 
 import type { BackoffPolicy } from '../../sync/backoff';
@@ -18,8 +22,8 @@ import { runSyncCycle, type SyncCycleOptions, type SyncStore } from '../../sync/
 import { httpTransport, SyncError, type FetchLike, type Transport } from '../../sync/transport';
 import { countPendingActions } from '../store/actionLog';
 import type { SyncStatus } from '../api';
-import { dropSession, readSession, type Session } from './account';
-import { openHeadEvents, type EventSourceFactory, type LiveEvents } from './liveEvents';
+import { dropSession, forgetAccount, readSession, type Session } from './account';
+import type { LiveEvents, OpenLiveEvents } from './liveEvents';
 import { setLastSyncedAt } from '../db/meta';
 import type { Store } from '../store/store';
 import { readSyncStatus, type EnginePhase } from './syncStatus';
@@ -31,8 +35,8 @@ export interface SyncEngineEnv {
   readonly fetch: FetchLike;
   readonly timers: Timers;
   readonly random: () => number;
-  /** Opens an EventSource; absent where there is none (then the interval and triggers suffice). */
-  readonly openEvents?: EventSourceFactory;
+  /** Opens the live event stream of a session; absent: the interval and triggers suffice. */
+  readonly openEvents?: OpenLiveEvents;
   readonly intervalMs?: number;
   readonly writeDebounceMs?: number;
   readonly backoff?: BackoffPolicy;
@@ -189,12 +193,13 @@ export class SyncEngine {
 
   private cycleFailed(e: unknown): void {
     if (e instanceof SyncError && e.kind === 'unauthorized') {
-      dropSession(this.store.db, true);
+      if (e.details.code === 'account_deleted') this.hooks.changed(forgetAccount(this.store));
+      else dropSession(this.store.db, true);
       this.stop();
       return;
     }
     if (e instanceof SyncError && e.kind === 'network') this.setPhase({ state: 'offline', error: null });
-    else this.setPhase({ state: 'error', error: reasonOf(e) });
+    else this.setPhase({ state: 'error', error: reasonOf(e), code: e instanceof SyncError ? (e.details.code ?? null) : null });
   }
 
   private setPhase(phase: EnginePhase): void {
@@ -205,8 +210,13 @@ export class SyncEngine {
   private openEvents(run: Running): void {
     if (!this.env.openEvents) return;
     run.events?.close();
-    run.events = openHeadEvents(this.env.openEvents, this.env.baseUrl, run.session.token, (head) => {
-      if (this.current(run) && head !== this.store.syncCursor) run.scheduler.trigger('event');
+    run.events = this.env.openEvents(run.session.token, {
+      onHead: (head) => {
+        if (this.current(run) && head !== this.store.syncCursor) run.scheduler.trigger('event');
+      },
+      onLost: () => {
+        if (this.current(run)) run.scheduler.trigger('event');
+      },
     });
   }
 
@@ -258,6 +268,8 @@ export function reasonOf(e: unknown): string {
       return `The server says this device belongs to another account (${message}).`;
     case 'clock_ahead':
       return `This device's clock is too far ahead of the server's (${message}). Check the date and time settings.`;
+    case 'refused':
+      return `The server did not take these changes now (${message}). They stay on this device and are sent again later.`;
     default:
       return `The server refused to sync (${message}).`;
   }

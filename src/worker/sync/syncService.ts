@@ -1,22 +1,31 @@
-// The account and sync part of the NotesApi (api.ts): sign-up, sign-in, sign-out, status and its
-// subscriptions, and the page's sync hints. The engine is made once the database is open, in the
+// The account and sync part of the NotesApi (api.ts): sign-up, sign-in, sign-out, the account
+// controls (change password, sign out everywhere, delete account), status and its subscriptions,
+// and the page's sync hints. The engine is made once the database is open, in the
 // worker that owns it; a worker that does not own the database has nothing to sync.
 
 import * as v from 'valibot';
 import type { SyncNowReason, SyncStatus } from '../api';
-import { assertMayUse, dropSession, readSession, saveSession } from './account';
+import { assertMayUse, dropSession, forgetAccount, readSession, saveSession, type Session } from './account';
 import type { AuthClient } from './authClient';
-import { parseCredentials } from './authClient';
+import { parseCredentials, parseNewPassword } from './authClient';
 import { Subscribers } from '../tabs/changeHub';
-import { ValidationError } from '../errors';
+import { AuthError, ValidationError } from '../errors';
 import type { NotesService } from '../notes/notesService';
 import { SyncEngine, type SyncEngineEnv } from './syncEngine';
 import { parseInput } from '../validation';
+import type { Db } from '../db/sql';
 
 export interface SyncServiceEnv extends SyncEngineEnv {
   readonly auth: AuthClient;
   /** Subscribes to the platform's online/offline events (the worker's `online`/`offline`). */
   readonly onlineEvents?: (listener: (online: boolean) => void) => void;
+}
+
+/** A password typed to prove who you are: only its length is checked here, the server checks the rest. */
+function typedPassword(value: unknown, missing: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new AuthError(missing);
+  if (value.length > 256) throw new AuthError('That password is not right.');
+  return value;
 }
 
 const SyncNowReasonSchema = v.picklist(['focus', 'visibility', 'online', 'offline', 'manual'] satisfies SyncNowReason[]);
@@ -66,6 +75,35 @@ export class SyncService {
     return engine.status();
   }
 
+  /** The server signs out every other session; this one keeps syncing. */
+  async changePassword(currentPassword: unknown, newPassword: unknown): Promise<SyncStatus> {
+    const current = typedPassword(currentPassword, 'Type your current password.');
+    const next = parseNewPassword(newPassword);
+    const { engine, session } = await this.signedIn();
+    await this.env.auth.changePassword(session.token, current, next);
+    return engine.status();
+  }
+
+  /** Every session ends on the server, this one too: local only here, notes and pending changes kept. */
+  async signOutEverywhere(): Promise<SyncStatus> {
+    const { engine, session, db } = await this.signedIn();
+    await this.env.auth.signOutEverywhere(session.token);
+    dropSession(db, false);
+    engine.stop();
+    return engine.status();
+  }
+
+  /** The account and its data are erased on the server; this device keeps its notes, local only, free for any account. */
+  async deleteAccount(password: unknown): Promise<SyncStatus> {
+    const typed = typedPassword(password, 'Type your password to delete the account.');
+    const { engine, session } = await this.signedIn();
+    await this.env.auth.deleteAccount(session.token, typed);
+    const requeued = forgetAccount(await this.notes.store());
+    engine.stop();
+    this.notes.changes.publish(requeued);
+    return engine.status();
+  }
+
   async getSyncStatus(): Promise<SyncStatus> {
     return (await this.engine()).status();
   }
@@ -101,6 +139,14 @@ export class SyncService {
       });
     }
     return this.making;
+  }
+
+  private async signedIn(): Promise<{ engine: SyncEngine; session: Session; db: Db }> {
+    const engine = await this.engine();
+    const { db } = await this.notes.store();
+    const session = readSession(db);
+    if (!session) throw new AuthError('Sign in first.');
+    return { engine, session, db };
   }
 
   private async begin(engine: SyncEngine, session: { token: string; userId: string; username: string; expiresAt: number }): Promise<SyncStatus> {

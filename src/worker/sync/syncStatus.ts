@@ -4,7 +4,7 @@
 
 import type { SyncState, SyncStatus } from '../api';
 import { countPendingActions, listQuarantinedActions } from '../store/actionLog';
-import { boundAccount, readSession, sessionExpired } from './account';
+import { accountDeleted, boundAccount, readSession, sessionExpired } from './account';
 import { countOpenConflicts } from '../store/conflicts';
 import { getLastSyncedAt } from '../db/meta';
 import type { Db } from '../db/sql';
@@ -13,6 +13,8 @@ import type { Db } from '../db/sql';
 export interface EnginePhase {
   readonly state: Exclude<SyncState, 'local-only'>;
   readonly error: string | null;
+  /** The server's error code behind the error, if it gave one. */
+  readonly code?: string | null;
 }
 
 export function readSyncStatus(db: Db, phase: EnginePhase | null): SyncStatus {
@@ -23,8 +25,10 @@ export function readSyncStatus(db: Db, phase: EnginePhase | null): SyncStatus {
     account: session ? { userId: session.userId, username: session.username } : null,
     boundUsername: boundAccount(db)?.username ?? null,
     sessionExpired: session === null && sessionExpired(db),
+    accountDeleted: session === null && accountDeleted(db),
     lastSyncedAt: getLastSyncedAt(db),
     error: signedIn && phase.state === 'error' ? phase.error : null,
+    errorCode: signedIn && phase.state === 'error' ? (phase.code ?? null) : null,
     pendingCount: countPendingActions(db),
     quarantined: listQuarantinedActions(db).map((q) => ({ actionId: q.action.id, entityId: q.action.entityId, reason: q.error ?? '' })),
     conflictCount: countOpenConflicts(db),

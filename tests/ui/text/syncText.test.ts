@@ -23,6 +23,14 @@ describe('the Sync status line', () => {
       'Error: The server refused to sync (bad request).',
     );
     expect(statusLine({ state: 'error', lastSyncedAt: null, error: null })).toMatch(/^Error: \S/);
+    // A refusal for a limit, in words that say nothing was lost.
+    expect(statusLine({ state: 'error', lastSyncedAt: null, error: 'The server did not take these changes now (…)', errorCode: 'storage_full' })).toBe(
+      "Error: the server's storage for this account is full. Your changes are kept on this device and sent once there is room.",
+    );
+    for (const code of ['rate_limited', 'busy']) {
+      expect(statusLine({ state: 'error', lastSyncedAt: null, error: 'x', errorCode: code })).toMatch(/kept on this device and sent again shortly/);
+    }
+    expect(statusLine({ state: 'error', lastSyncedAt: null, error: 'The server refused to sync (bad).', errorCode: 'bad_request' })).toBe('Error: The server refused to sync (bad).');
   });
 
   it('shows the day of a sync that was not today', () => {

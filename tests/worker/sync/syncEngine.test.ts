@@ -1,122 +1,25 @@
 // The sync engine and the account API as the page sees them (SyncService over NotesService), on a
-// real database and the real server in-process, with the network, timers and EventSource injected:
+// real database and the real server in-process, with the network, timers and live stream injected:
 // which status the user is shown when, and what survives sign-out, expiry and outages.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../../src/server/auth';
-import { createTestServer, type TestServer } from '../../../src/server/testing';
-import type { FetchLike } from '../../../src/sync/transport';
-import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../../src/sync/protocol';
-import type { ChangeEvent, SyncStatus } from '../../../src/worker/api';
+import type { TestServer } from '../../../src/server/testing';
+import type { ChangeEvent } from '../../../src/worker/api';
 import { readSession } from '../../../src/worker/sync/account';
-import { authClient } from '../../../src/worker/sync/authClient';
-import type { EventSourceLike } from '../../../src/worker/sync/liveEvents';
-import { NotesService } from '../../../src/worker/notes/notesService';
 import type { Db } from '../../../src/worker/db/sql';
-import { SyncService } from '../../../src/worker/sync/syncService';
-import { idMaker, memoryDb } from '../helpers';
-import { manualTimers, T0 } from '../syncHelpers';
+import { T0 } from '../syncHelpers';
+import { actionsOf, makeDevice, PASSWORD, startServer, type Device } from './devices';
 
-const PASSWORD = 'correct horse battery';
 let server: TestServer;
 afterEach(async () => server?.close());
 
-class FakeEventSource implements EventSourceLike {
-  readyState = 1;
-  private readonly listeners = new Map<string, ((e: MessageEvent<unknown>) => void)[]>();
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (e: MessageEvent<unknown>) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  close(): void {
-    this.readyState = 2;
-  }
-  emit(type: string, data?: string): void {
-    for (const l of this.listeners.get(type) ?? []) l({ data } as MessageEvent<unknown>);
-  }
-}
-
-interface Device {
-  readonly db: Db;
-  readonly notes: NotesService;
-  readonly sync: SyncService;
-  readonly timers: ReturnType<typeof manualTimers>;
-  readonly net: { down: boolean; failWith: number | null; calls: number };
-  readonly sources: FakeEventSource[];
-  readonly statuses: SyncStatus[];
-  goOnline(online: boolean): void;
-  settle(): Promise<SyncStatus>;
-}
-
-let devices = 0;
-
-async function device(db?: Db): Promise<Device> {
-  const database = db ?? (await memoryDb());
-  const notes = new NotesService({
-    openDatabase: async () => ({ state: 'ready', db: database, storage: 'memory' }),
-    now: () => server.clock.now(),
-    newId: idMaker(`d${++devices}`.padEnd(8, '0')),
-  });
-  await notes.open();
-  const timers = manualTimers();
-  const net = { down: false, failWith: null as number | null, calls: 0 };
-  const fetch: FetchLike = async (input, init) => {
-    net.calls++;
-    if (net.down) throw new TypeError('Failed to fetch');
-    if (net.failWith !== null && input.includes('/api/sync/')) {
-      return new Response(JSON.stringify({ error: { code: 'internal', message: 'database unavailable' } }), { status: net.failWith });
-    }
-    return server.fetch(input, init);
-  };
-  const sources: FakeEventSource[] = [];
-  let online: (online: boolean) => void = () => {};
-  const sync = new SyncService(notes, {
-    baseUrl: server.baseUrl,
-    fetch,
-    auth: authClient({ baseUrl: server.baseUrl, fetch }),
-    timers,
-    random: () => 0.5,
-    openEvents: (url) => {
-      const s = new FakeEventSource(url);
-      sources.push(s);
-      return s;
-    },
-    onlineEvents: (listener) => (online = listener),
-  });
-  const statuses: SyncStatus[] = [];
-  await sync.subscribeStatus((s) => statuses.push(s));
-  return {
-    db: database,
-    notes,
-    sync,
-    timers,
-    net,
-    sources,
-    statuses,
-    goOnline: (o) => online(o),
-    settle: async () => {
-      await (await sync.engine()).idle();
-      return sync.getSyncStatus();
-    },
-  };
-}
-
 async function start(): Promise<void> {
-  server = await createTestServer();
-  server.clock.set(T0);
+  server = await startServer();
 }
 
-/** How many actions the server holds for the account. */
-async function logOf(username: string): Promise<number> {
-  const res = await server.fetch('/api/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  const pull = await server.fetch('/api/sync/pull?cursor=0&limit=1000', { headers: { authorization: `Bearer ${token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) } });
-  return ((await pull.json()) as { actions: unknown[] }).actions.length;
-}
+const device = (db?: Db): Promise<Device> => makeDevice(server, db);
+const logOf = (username: string): Promise<number> => actionsOf(server, username);
 
 describe('sync status and accounts', () => {
   it('signed out: local only; notes written before signing up are kept and uploaded after', async () => {
@@ -199,7 +102,7 @@ describe('sync status and accounts', () => {
     expect(s).toMatchObject({ state: 'local-only', account: null, boundUsername: 'alice', sessionExpired: true, pendingCount: 1 });
     expect(readSession(d.db)).toBeNull();
     expect((await d.notes.getNote(n.id))?.title).toBe('not yet uploaded');
-    expect(d.sources.at(-1)?.readyState).toBe(2);
+    expect(d.sources.at(-1)?.closed).toBe(true);
     expect(d.timers.pending()).toEqual([]); // nothing retries until the user signs in
 
     const back = await d.sync.signIn('alice', PASSWORD);
@@ -267,26 +170,25 @@ describe('sync status and accounts', () => {
     await a.settle();
     await b.sync.signIn('alice', PASSWORD);
     await b.settle();
-    expect(a.sources.at(-1)?.url).toMatch(/\/api\/sync\/events\?token=/);
+    expect(a.sources.at(-1)?.token).toBe(readSession(a.db)?.token);
     const events: ChangeEvent[] = [];
     await a.notes.subscribe((e) => events.push(e));
 
     const n = await b.notes.createNote({ title: 'from B' });
     b.timers.advance(300);
     await b.settle();
-    a.sources.at(-1)!.emit('head', JSON.stringify({ head: 1 }));
+    a.sources.at(-1)!.head(1);
     await a.settle();
     expect(events).toEqual([{ entityIds: [n.id] }]);
     expect((await a.notes.listNotes()).map((x) => x.title)).toEqual(['from B']);
 
     // A stream the server closed is opened again after the next good sync.
     const first = a.sources.at(-1)!;
-    first.readyState = 2;
-    first.emit('error');
+    first.lose(true);
     await a.sync.syncNow('focus');
     await a.settle();
     expect(a.sources.at(-1)).not.toBe(first);
-    expect(a.sources.at(-1)?.readyState).toBe(1);
+    expect(a.sources.at(-1)?.closed).toBe(false);
   });
 
   it('syncs every 30 s while signed in, and resumes a stored session after a reload', async () => {

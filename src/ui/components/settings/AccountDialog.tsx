@@ -1,22 +1,27 @@
-// The account panel: sign in or create an account to sync; signed in, who you are and Sign out.
-// A native modal <dialog>: focus stays inside, Escape closes it, the page behind is inert.
+// The account panel: sign in or create an account to sync; signed in, who you are, Sign out and the
+// account controls (AccountControls.tsx). A native modal <dialog>: focus stays inside, Escape
+// closes it, the page behind is inert.
 import { Match, Show, Switch, createEffect, createSignal, on, type JSX } from 'solid-js';
 import type { SyncStatus } from '../../../worker/api';
 import { pendingLine, statusLine } from '../../text/syncText';
 import type { SyncModel } from '../../state/syncModel';
+import { AccountControls, AccountForm, type AccountEnding } from './AccountControls';
+
+/** How this panel's last session ended, for the words above the sign-in form. */
+type Ended = 'signedOut' | AccountEnding | null;
 
 export function AccountDialog(props: { sync: SyncModel; open: boolean; onClose: () => void }): JSX.Element {
   // eslint-disable-next-line no-unassigned-vars -- assigned by Solid's ref
   let dialog: HTMLDialogElement | undefined;
 
   // Signing out keeps the panel open, saying what happened, with the way back in below it.
-  const [signedOut, setSignedOut] = createSignal(false);
+  const [ended, setEnded] = createSignal<Ended>(null);
 
   createEffect(() => {
     if (!dialog) return;
     if (props.open && !dialog.open) {
       props.sync.clearAccountError();
-      setSignedOut(false);
+      setEnded(null);
       dialog.showModal();
     } else if (!props.open && dialog.open) {
       dialog.close();
@@ -46,8 +51,8 @@ export function AccountDialog(props: { sync: SyncModel; open: boolean; onClose: 
           </button>
         </div>
         <Show when={props.open}>
-          <Show when={signedIn()} fallback={<SignInForm sync={props.sync} signedOut={signedOut()} onDone={props.onClose} />}>
-            {(account) => <SignedIn sync={props.sync} username={account().username} onSignedOut={setSignedOut} />}
+          <Show when={signedIn()} fallback={<SignInForm sync={props.sync} ended={ended()} onDone={props.onClose} />}>
+            {(account) => <SignedIn sync={props.sync} username={account().username} onEnding={setEnded} />}
           </Show>
         </Show>
       </div>
@@ -55,7 +60,7 @@ export function AccountDialog(props: { sync: SyncModel; open: boolean; onClose: 
   );
 }
 
-function SignInForm(props: { sync: SyncModel; signedOut: boolean; onDone: () => void }): JSX.Element {
+function SignInForm(props: { sync: SyncModel; ended: Ended; onDone: () => void }): JSX.Element {
   const sync = props.sync;
   const status = (): SyncStatus | null => sync.status();
   const bound = (): string | null => status()?.boundUsername ?? null;
@@ -83,15 +88,7 @@ function SignInForm(props: { sync: SyncModel; signedOut: boolean; onDone: () => 
   const pending = (): string | null => pendingLine(status()?.pendingCount ?? 0);
 
   return (
-    <form
-      class="account-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const submitter = e.submitter instanceof HTMLButtonElement ? e.submitter.value : 'signIn';
-        void submit(submitter === 'register' ? 'register' : 'signIn');
-      }}
-    >
+    <AccountForm onSubmit={(submitter) => void submit(submitter === 'register' ? 'register' : 'signIn')}>
       <Switch
         fallback={
           <p class="dialog-text">
@@ -104,9 +101,24 @@ function SignInForm(props: { sync: SyncModel; signedOut: boolean; onDone: () => 
           </p>
         }
       >
-        <Match when={props.signedOut}>
+        <Match when={props.ended === 'signedOut'}>
           <p class="dialog-text notice" role="status">
             Signed out. Your notes stay on this device{pending() ? `, with ${pending()}` : ''}, and sync again when you sign in.
+          </p>
+        </Match>
+        <Match when={props.ended === 'everywhere'}>
+          <p class="dialog-text notice" role="status">
+            Signed out on every device. Your notes stay on each of them{pending() ? `, and here with ${pending()}` : ''}, and sync again when you sign in.
+          </p>
+        </Match>
+        <Match when={props.ended === 'deleted'}>
+          <p class="dialog-text notice" role="status">
+            Your account is deleted, and your notes with it on the server. They stay on this device, local only: sign in or create an account to sync them again.
+          </p>
+        </Match>
+        <Match when={status()?.accountDeleted}>
+          <p class="dialog-text notice">
+            This account was deleted on another device. Your notes stay on this device, local only: sign in or create an account to sync them again.
           </p>
         </Match>
         <Match when={status()?.sessionExpired}>
@@ -158,17 +170,17 @@ function SignInForm(props: { sync: SyncModel; signedOut: boolean; onDone: () => 
           <span class="busy-text">{sync.busy() === 'register' ? 'Creating your account…' : 'Signing in…'}</span>
         </Show>
       </div>
-    </form>
+    </AccountForm>
   );
 }
 
-function SignedIn(props: { sync: SyncModel; username: string; onSignedOut: (done: boolean) => void }): JSX.Element {
+function SignedIn(props: { sync: SyncModel; username: string; onEnding: (how: Ended) => void }): JSX.Element {
   const sync = props.sync;
   const status = (): SyncStatus | null => sync.status();
   // Said before the account disappears from the status, so the panel never shows the form without why.
   const signOut = async (): Promise<void> => {
-    props.onSignedOut(true);
-    if (!(await sync.signOut())) props.onSignedOut(false);
+    props.onEnding('signedOut');
+    if (!(await sync.signOut())) props.onEnding(null);
   };
   return (
     <div class="account-summary">
@@ -186,18 +198,20 @@ function SignedIn(props: { sync: SyncModel; username: string; onSignedOut: (done
         </div>
       </dl>
       <p class="dialog-text muted">Signing out stops syncing on this device. Your notes stay here, and so do changes not synced yet.</p>
-      <Show when={sync.accountError()}>
-        {(message) => (
-          <p class="form-error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
       <div class="form-actions">
         <button type="button" class="button danger" disabled={sync.busy() !== null} onClick={() => void signOut()}>
           Sign out
         </button>
       </div>
+      <h3 class="dialog-subtitle">Account</h3>
+      <AccountControls sync={sync} onEnding={props.onEnding} />
+      <Show when={sync.accountError()}>
+        {(message) => (
+          <p class="form-error after-actions" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
     </div>
   );
 }
