@@ -32,19 +32,23 @@ function writeDist(contents: Record<string, string | Uint8Array>): string {
   return dir;
 }
 
-describe('static app serving', () => {
-  let dist: string;
-  let server: TestServer;
+/** For the describe block it is called in: a server of a build folder holding `contents`. */
+function serveDist(contents: Record<string, string | Uint8Array>): { dist: string; server: TestServer } {
+  const served = {} as { dist: string; server: TestServer };
   beforeAll(async () => {
-    dist = writeDist(files);
-    server = await createTestServer({ config: { distDir: dist } });
+    served.dist = writeDist(contents);
+    served.server = await createTestServer({ config: { distDir: served.dist } });
   });
   afterAll(async () => {
-    await server?.close();
-    fs.rmSync(dist, { recursive: true, force: true });
+    await served.server?.close();
+    fs.rmSync(served.dist, { recursive: true, force: true });
   });
+  return served;
+}
 
-  const get = (p: string, init?: RequestInit) => server.fetch(p, init);
+describe('static app serving', () => {
+  const served = serveDist(files);
+  const get = (p: string, init?: RequestInit) => served.server.fetch(p, init);
 
   it('caches hashed assets for a year and revalidates everything else', async () => {
     const cases: [string, string, RegExp][] = [
@@ -84,7 +88,7 @@ describe('static app serving', () => {
   });
 
   it('serves nothing outside the build folder', async () => {
-    fs.writeFileSync(path.join(path.dirname(dist), 'secret.txt'), 'secret');
+    fs.writeFileSync(path.join(path.dirname(served.dist), 'secret.txt'), 'secret');
     for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt']) {
       const res = await get(p);
       expect(await res.text(), p).not.toContain('secret');
@@ -165,19 +169,10 @@ describe('compressed serving', () => {
     ['/data.json', 'data.json'],
     ['/sw.js', 'sw.js'],
   ];
-  let dist: string;
-  let server: TestServer;
-  beforeAll(async () => {
-    dist = writeDist(big);
-    server = await createTestServer({ config: { distDir: dist } });
-  });
-  afterAll(async () => {
-    await server?.close();
-    fs.rmSync(dist, { recursive: true, force: true });
-  });
+  const served = serveDist(big);
   const get = (p: string, acceptEncoding?: string, init: RequestInit = {}) =>
-    server.fetch(p, { ...init, headers: { ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }), ...init.headers } });
-  const onDisk = (file: string) => new Uint8Array(fs.readFileSync(path.join(dist, file)));
+    served.server.fetch(p, { ...init, headers: { ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }), ...init.headers } });
+  const onDisk = (file: string) => new Uint8Array(fs.readFileSync(path.join(served.dist, file)));
 
   it('sends brotli, or gzip, when the request accepts it; the bytes decompress to the file', async () => {
     for (const [url, file] of cases) {
@@ -246,7 +241,7 @@ describe('compressed serving', () => {
   it('serves a file changed on disk as it is now (a deploy, or a new sw.js)', async () => {
     const first = decoders.br(await bytes(await get('/sw.js', 'br'))).toString();
     expect(first).toBe(big['sw.js']);
-    fs.appendFileSync(path.join(dist, 'sw.js'), '\n// the next version\n');
+    fs.appendFileSync(path.join(served.dist, 'sw.js'), '\n// the next version\n');
     for (const encoding of ['br', 'gzip'] as const) {
       const res = await get('/sw.js', encoding);
       expect(decoders[encoding](await bytes(res)).toString()).toBe(`${String(big['sw.js'])}\n// the next version\n`);
