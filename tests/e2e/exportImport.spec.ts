@@ -1,8 +1,9 @@
 // Export and import (issue 7): a JSON export imported into a fresh browser reproduces every note;
 // importing it again duplicates nothing; a broken file is refused with a message and changes
-// nothing; the Markdown export downloads a zip.
+// nothing; the Markdown export downloads a zip of one Markdown file per note.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { strFromU8, unzipSync } from 'fflate';
 import { expect, test, watchContext } from './fixtures';
 import { createNote, listedTitles, listItem, openApp, ui } from './helpers';
 
@@ -97,12 +98,15 @@ test('a broken file is refused with its reason, and nothing changes', async ({ p
 test('the Markdown export downloads a zip of the notes', async ({ page }) => {
   await openApp(page);
   await createNote(page, 'Readme', '# Heading\n\ntext');
+  await createNote(page, 'Café “Zoë” ☕', 'Ünïcödé 🎉');
   const dialog = await openSettings(page);
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export Markdown' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^notes-\d{4}-\d{2}-\d{2}\.zip$/);
-  const bytes = await readFile(await download.path());
-  // A zip starts with a local file header ("PK\3\4") and names its Markdown file inside.
-  expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
-  expect(bytes.includes(Buffer.from('Readme.md'))).toBe(true);
+  const files = unzipSync(new Uint8Array(await readFile(await download.path())));
+  // One file per note, named after its title, oldest first.
+  expect(Object.keys(files)).toEqual(['Readme.md', 'Café “Zoë” ☕.md']);
+  const frontMatter = (title: string) => `^---\\nid: [0-9a-f-]{36}\\ntitle: "${title}"\\ncreated: \\S+Z\\nupdated: \\S+Z\\n---\\n\\n`;
+  expect(strFromU8(files['Readme.md']!)).toMatch(new RegExp(`${frontMatter('Readme')}# Heading\\n\\ntext$`));
+  expect(strFromU8(files['Café “Zoë” ☕.md']!)).toMatch(new RegExp(`${frontMatter('Café “Zoë” ☕')}Ünïcödé 🎉$`));
   await expect(dialog.getByRole('status').filter({ hasText: /^Exported notes-.*\.zip\.$/ })).toBeVisible();
 });
