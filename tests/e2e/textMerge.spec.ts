@@ -1,0 +1,149 @@
+// Note bodies merge at character level (issue 11, DESIGN.md sections 2 and 3): two devices (two
+// browser contexts on one account) change the same body, offline or while the other types, and both
+// changes show on both, with nothing under Conflicts. Every wait is on something a person can see.
+import type { Browser, Page, TestInfo } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { conflicts, expectSynced, notSyncedMark, openDevice, openNote, signIn, uniqueUsername, type Device } from './devices';
+import { createNote, listItem, ui } from './helpers';
+
+const FIRST = 'first line';
+const SECOND = 'second line';
+const ORIGINAL = `${FIRST}\n${SECOND}`;
+const ADDED_ON_B = 'third line, added on B';
+
+let devices: Device[] = [];
+test.afterEach(async () => {
+  await Promise.all(devices.map((d) => d.context.close()));
+  devices = [];
+});
+
+/** Two devices signed in to one new account, both showing a note with the two-line ORIGINAL body. */
+async function twoDevicesWithNote(browser: Browser, testInfo: TestInfo, problems: string[], title: string): Promise<{ a: Device; b: Device }> {
+  const username = uniqueUsername(testInfo, 'text');
+  const a = await openDevice(browser, testInfo, problems);
+  const b = await openDevice(browser, testInfo, problems);
+  devices.push(a, b);
+  await signIn(a.page, 'Create account', username);
+  await createNote(a.page, title, ORIGINAL);
+  await expectSynced(a.page);
+  await signIn(b.page, 'Sign in', username);
+  await expect(listItem(b.page, title)).toContainText(FIRST);
+  return { a, b };
+}
+
+/** The editor says the text on screen is in the database. */
+async function expectSaved(page: Page): Promise<void> {
+  await expect(page.getByRole('region', { name: 'Editor', exact: true }).getByText('Saved', { exact: true })).toBeVisible();
+}
+
+/** The body's caret (selection start and end) as a person would see it. */
+function caretOf(page: Page): Promise<{ start: number; end: number; focused: boolean }> {
+  return ui(page).body.evaluate((el: HTMLTextAreaElement) => ({
+    start: el.selectionStart,
+    end: el.selectionEnd,
+    focused: document.activeElement === el,
+  }));
+}
+
+test('both devices offline change the same body, one its first line, the other adding a line: back online both show both changes, and nothing is a conflict', async ({
+  browser,
+  pageProblems,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  const { a, b } = await twoDevicesWithNote(browser, testInfo, pageProblems, 'Plan');
+
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  await expect(ui(a.page).syncStatus).toContainText('Offline');
+  await expect(ui(b.page).syncStatus).toContainText('Offline');
+
+  // fill() replaces the whole text; each device saves the difference from the text it was typed on.
+  await openNote(a.page, 'Plan');
+  await ui(a.page).body.fill(`First line, changed on A\n${SECOND}`);
+  await expect(listItem(a.page, 'Plan')).toContainText('First line, changed on A');
+  await expect(notSyncedMark(a.page, 'Plan')).toBeVisible();
+  await openNote(b.page, 'Plan');
+  await ui(b.page).body.fill(`${ORIGINAL}\n${ADDED_ON_B}`);
+  await expectSaved(b.page);
+  await expect(notSyncedMark(b.page, 'Plan')).toBeVisible();
+
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  await expectSynced(a.page);
+  await expectSynced(b.page);
+
+  const merged = `First line, changed on A\n${SECOND}\n${ADDED_ON_B}`;
+  for (const d of [a, b]) {
+    // The open editor shows the merged text, and so does the list (read back from the database).
+    await expect(ui(d.page).body).toHaveValue(merged);
+    await expect(listItem(d.page, 'Plan')).toContainText('First line, changed on A');
+  }
+  await expectSynced(a.page);
+  await expectSynced(b.page);
+  for (const d of [a, b]) await expect(conflicts(d.page)).toHaveCount(0);
+
+  // It is what the database holds, not only what the editor shows.
+  await b.page.reload();
+  await openNote(b.page, 'Plan');
+  await expect(ui(b.page).body).toHaveValue(merged);
+  await expect(conflicts(b.page)).toHaveCount(0);
+});
+
+test('typing on one device while the other adds a line to the same body: the line arrives live, the typing stays in one piece where it was typed, the caret stays after it, and both end with the same text', async ({
+  browser,
+  pageProblems,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  const { a, b } = await twoDevicesWithNote(browser, testInfo, pageProblems, 'Live text');
+  await openNote(a.page, 'Live text');
+  await openNote(b.page, 'Live text');
+
+  // A puts the caret at the end of the first line, as a person would.
+  await ui(a.page).body.click();
+  await a.page.keyboard.press('Control+Home');
+  await a.page.keyboard.press('End');
+  expect(await caretOf(a.page)).toEqual({ start: FIRST.length, end: FIRST.length, focused: true });
+
+  // A types word by word, with no pause long enough to save, until B's line has arrived, then one
+  // word more: B's edit lands while A has unsaved typing, and A goes on typing after it.
+  let typed = '';
+  let sawB = false;
+  const typeOnA = async (): Promise<void> => {
+    for (let i = 1; i <= 200 && !sawB; i++) {
+      const word = ` w${i}`;
+      await a.page.keyboard.type(word, { delay: 40 });
+      typed += word;
+      sawB = (await ui(a.page).body.inputValue()).includes(ADDED_ON_B);
+    }
+    const last = ' after';
+    await a.page.keyboard.type(last, { delay: 40 });
+    typed += last;
+  };
+  const typing = typeOnA();
+
+  // Once A's typing shows, B adds a line at the end of its body (B has not seen A's typing).
+  await expect.poll(() => ui(a.page).body.inputValue()).toContain(' w2');
+  await ui(b.page).body.click();
+  await b.page.keyboard.press('Control+End');
+  await b.page.keyboard.type(`\n${ADDED_ON_B}`);
+  await expectSaved(b.page);
+  await typing;
+  expect(sawB, "B's line reached A while A was typing").toBe(true);
+
+  const expected = `${FIRST}${typed}\n${SECOND}\n${ADDED_ON_B}`;
+  await expect(ui(a.page).body).toHaveValue(expected);
+  expect(await caretOf(a.page)).toEqual({ start: FIRST.length + typed.length, end: FIRST.length + typed.length, focused: true });
+  await expectSaved(a.page);
+  await expect(ui(b.page).body).toHaveValue(expected);
+  await expectSynced(a.page);
+  await expectSynced(b.page);
+  // Still the same once both are synced: nothing arrived late to undo it.
+  await expect(ui(a.page).body).toHaveValue(expected);
+  await expect(ui(b.page).body).toHaveValue(expected);
+  for (const d of [a, b]) await expect(conflicts(d.page)).toHaveCount(0);
+
+  await a.page.screenshot({ path: testInfo.outputPath('device-a.png') });
+  await b.page.screenshot({ path: testInfo.outputPath('device-b.png') });
+  await testInfo.attach('device A', { path: testInfo.outputPath('device-a.png'), contentType: 'image/png' });
+  await testInfo.attach('device B', { path: testInfo.outputPath('device-b.png'), contentType: 'image/png' });
+});
