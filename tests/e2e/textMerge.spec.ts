@@ -147,3 +147,45 @@ test('typing on one device while the other adds a line to the same body: the lin
   await testInfo.attach('device A', { path: testInfo.outputPath('device-a.png'), contentType: 'image/png' });
   await testInfo.attach('device B', { path: testInfo.outputPath('device-b.png'), contentType: 'image/png' });
 });
+
+test("an input method composing on one device when the other's edit of the body arrives: the composition is not broken, the word chosen shows once, and the edit shows after it", async ({
+  browser,
+  pageProblems,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  const { a, b } = await twoDevicesWithNote(browser, testInfo, pageProblems, 'Composed');
+  await openNote(a.page, 'Composed');
+  await openNote(b.page, 'Composed');
+  await ui(a.page).body.click();
+  await a.page.keyboard.press('Control+Home');
+  await a.page.keyboard.press('End');
+
+  // A Japanese input method, driven as Chromium's IME events: "nihon" shows as kana while composing,
+  // and becomes 日本 when the word is chosen.
+  const ime = await a.context.newCDPSession(a.page);
+  const compose = (text: string) => ime.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length });
+  await compose('に');
+  await compose('にほ');
+  await expect(ui(a.page).body).toHaveValue(`${FIRST}にほ\n${SECOND}`);
+
+  // B adds a line above; A's list (read from the database) shows it has arrived.
+  await ui(b.page).body.click();
+  await b.page.keyboard.press('Control+Home');
+  await b.page.keyboard.type(`${ADDED_ON_B}\n`);
+  await expectSaved(b.page);
+  await expect(listItem(a.page, 'Composed')).toContainText(ADDED_ON_B);
+
+  await compose('にほん');
+  await ime.send('Input.insertText', { text: '日本' });
+  const expected = `${ADDED_ON_B}\n${FIRST}日本\n${SECOND}`;
+  await expect(ui(a.page).body).toHaveValue(expected);
+  const caret = ADDED_ON_B.length + 1 + FIRST.length + '日本'.length;
+  expect(await caretOf(a.page)).toEqual({ start: caret, end: caret, focused: true });
+  // Typing goes on at the caret.
+  await a.page.keyboard.type(' and on');
+  const typedOn = `${ADDED_ON_B}\n${FIRST}日本 and on\n${SECOND}`;
+  await expect(ui(a.page).body).toHaveValue(typedOn);
+  await expectSaved(a.page);
+  await expect(ui(b.page).body).toHaveValue(typedOn);
+  for (const d of [a, b]) await expect(conflicts(d.page)).toHaveCount(0);
+});

@@ -1,6 +1,7 @@
 import { Show, createEffect, on, type JSX } from 'solid-js';
 import { mapPosition } from '../../../sync/text/splices';
 import type { SaveState } from '../../logic/draft';
+import { HeldText } from '../../logic/heldText';
 import { describeSaveError } from '../../text/messages';
 import { focusNoteInList } from './NoteList';
 import type { NotesStore } from '../../state/store';
@@ -22,11 +23,9 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
   // The body is set by hand rather than bound: when a remote edit lands while the person types, the
   // caret and selection move with the text around them and the scroll position stays, instead of
   // jumping to the end as assigning `value` does.
-  createEffect(() => {
-    const next = editor.body();
-    const el = bodyInput;
-    if (!el || el.value === next) return;
+  const showBody = (el: HTMLTextAreaElement, next: string): void => {
     const before = el.value;
+    if (before === next) return;
     const focused = document.activeElement === el;
     const { selectionStart, selectionEnd, selectionDirection, scrollTop } = el;
     el.value = next;
@@ -34,7 +33,31 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
       el.setSelectionRange(mapPosition(before, next, selectionStart), mapPosition(before, next, selectionEnd), selectionDirection ?? 'none');
     }
     el.scrollTop = scrollTop;
+  };
+  // While an input method composes in the body, a newer text waits (heldText.ts): setting the value
+  // would break the composition. `composingIn` is the note it started in.
+  const held = new HeldText();
+  let composingIn: string | null = null;
+  createEffect(() => {
+    const next = editor.body();
+    const id = editor.openId();
+    const el = bodyInput;
+    if (!el) return;
+    if (composingIn !== null && composingIn === id && (held.holding || el.value !== next)) {
+      held.hold(el.value, next);
+      return;
+    }
+    held.release();
+    showBody(el, next);
   });
+  const compositionEnded = (el: HTMLTextAreaElement): void => {
+    composingIn = null;
+    if (!held.holding) return;
+    const text = held.typed(el.value);
+    held.release();
+    if (text === editor.body()) showBody(el, text);
+    else editor.edit('body', text);
+  };
 
   createEffect(on(props.store.titleFocus, () => titleInput?.focus(), { defer: true }));
 
@@ -116,7 +139,9 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
         maxLength={500_000}
         ref={bodyInput}
         readOnly={props.store.switching()}
-        onInput={(e) => editor.edit('body', e.currentTarget.value)}
+        onInput={(e) => editor.edit('body', held.typed(e.currentTarget.value))}
+        onCompositionStart={() => (composingIn = editor.openId())}
+        onCompositionEnd={(e) => compositionEnded(e.currentTarget)}
         onBlur={flush}
       />
     </section>
