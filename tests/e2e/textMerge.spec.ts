@@ -17,17 +17,17 @@ test.afterEach(async () => {
   devices = [];
 });
 
-/** Two devices signed in to one new account, both showing a note with the two-line ORIGINAL body. */
-async function twoDevicesWithNote(browser: Browser, testInfo: TestInfo, problems: string[], title: string): Promise<{ a: Device; b: Device }> {
+/** Two devices signed in to one new account, both listing a note with `text` (the two-line ORIGINAL) as its body. */
+async function twoDevicesWithNote(browser: Browser, testInfo: TestInfo, problems: string[], title: string, text = ORIGINAL): Promise<{ a: Device; b: Device }> {
   const username = uniqueUsername(testInfo, 'text');
   const a = await openDevice(browser, testInfo, problems);
   const b = await openDevice(browser, testInfo, problems);
   devices.push(a, b);
   await signIn(a.page, 'Create account', username);
-  await createNote(a.page, title, ORIGINAL);
+  await createNote(a.page, title, text);
   await expectSynced(a.page);
   await signIn(b.page, 'Sign in', username);
-  await expect(listItem(b.page, title)).toContainText(FIRST);
+  await expect(listItem(b.page, title)).toContainText(text.split('\n')[0]!);
   return { a, b };
 }
 
@@ -188,4 +188,54 @@ test("an input method composing on one device when the other's edit of the body 
   await expectSaved(a.page);
   await expect(ui(b.page).body).toHaveValue(typedOn);
   for (const d of [a, b]) await expect(conflicts(d.page)).toHaveCount(0);
+});
+
+test('lines added or removed above what a person is looking at do not move it on screen: the line typed on stays put, and so does the text being read', async ({
+  browser,
+  pageProblems,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  const lines = Array.from({ length: 120 }, (_, i) => `line ${i + 1}`);
+  const { a, b } = await twoDevicesWithNote(browser, testInfo, pageProblems, 'Long note', lines.join('\n'));
+  await openNote(a.page, 'Long note');
+  await openNote(b.page, 'Long note');
+  const view = () =>
+    ui(a.page).body.evaluate((el: HTMLTextAreaElement) => ({ scrollTop: el.scrollTop, lineHeight: parseFloat(getComputedStyle(el).lineHeight) }));
+
+  // A types at the end of line 60, scrolled down to it.
+  await ui(a.page).body.click();
+  await a.page.keyboard.press('Control+Home');
+  for (let i = 1; i < 60; i++) await a.page.keyboard.press('ArrowDown');
+  await a.page.keyboard.press('End');
+  await a.page.keyboard.type('X');
+  const typing = await view();
+  expect(typing.scrollTop).toBeGreaterThan(0);
+
+  // B adds five lines at the top: A's view scrolls down by five lines, so line 60 stays where it is.
+  const added = ['B1', 'B2', 'B3', 'B4', 'B5'];
+  await ui(b.page).body.click();
+  await b.page.keyboard.press('Control+Home');
+  await b.page.keyboard.type(added.map((l) => `${l}\n`).join(''));
+  await expect(ui(a.page).body).toHaveValue([...added, ...lines.slice(0, 59), 'line 60X', ...lines.slice(60)].join('\n'));
+  const moved = await view();
+  expect(moved.scrollTop).toBeCloseTo(typing.scrollTop + added.length * typing.lineHeight, 0);
+  // The caret is still after the X, and in view: typing on scrolls nothing.
+  await a.page.keyboard.type('Y');
+  await expect(ui(a.page).body).toHaveValue(/\nline 60XY\n/);
+  expect((await view()).scrollTop).toBe(moved.scrollTop);
+
+  // A reads further down, the body no longer focused; B removes its five lines again: what A reads
+  // stays where it is (the view scrolls up by five lines).
+  await ui(a.page).title.click();
+  await ui(a.page).body.hover();
+  await a.page.mouse.wheel(0, 600);
+  await expect.poll(async () => (await view()).scrollTop).toBeGreaterThan(moved.scrollTop + 300);
+  const reading = await view();
+  await b.page.keyboard.press('Control+Home');
+  for (let i = 0; i < added.length; i++) await b.page.keyboard.press('Shift+ArrowDown');
+  await b.page.keyboard.press('Delete');
+  await expect(ui(a.page).body).toHaveValue(/^line 1\n/);
+  expect((await view()).scrollTop).toBeCloseTo(reading.scrollTop - added.length * typing.lineHeight, 0);
+  await expectSaved(a.page);
+  await expect(ui(b.page).body).toHaveValue([...lines.slice(0, 59), 'line 60XY', ...lines.slice(60)].join('\n'));
 });
