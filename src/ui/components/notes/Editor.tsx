@@ -39,15 +39,25 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
     el.scrollTop = anchor ? scrollTop + offsetOfIndex(el, next, mapPosition(before, next, anchor.index)) - anchor.top : scrollTop;
   };
   // While an input method composes in the body, a newer text waits (heldText.ts): setting the value
-  // would break the composition. `composingIn` is the note it started in.
+  // would break the composition. `composingIn` is the note it started in; `shownNote` the note whose
+  // text the body holds.
   const held = new HeldText();
   let composingIn: string | null = null;
+  let shownNote: string | null = null;
   createEffect(() => {
     const next = editor.body();
     const id = editor.openId();
     const el = bodyInput;
     if (!el) return;
-    if (composingIn !== null && composingIn === id && (held.holding || el.value !== next)) {
+    if (id !== shownNote) {
+      // Another note: shown from its beginning, not at the scroll offset the last one was left at.
+      shownNote = id;
+      held.release();
+      el.value = next;
+      el.scrollTop = 0;
+      return;
+    }
+    if (composingIn === id && (held.holding || el.value !== next)) {
       held.hold(el.value, next);
       return;
     }
