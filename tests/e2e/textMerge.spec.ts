@@ -11,14 +11,17 @@ const SECOND = 'second line';
 const ORIGINAL = `${FIRST}\n${SECOND}`;
 const ADDED_ON_B = 'third line, added on B';
 
+// Two devices, each signing in and syncing: longer than one page's default.
+test.describe.configure({ timeout: 90_000 });
+
 let devices: Device[] = [];
 test.afterEach(async () => {
   await Promise.all(devices.map((d) => d.context.close()));
   devices = [];
 });
 
-/** Two devices signed in to one new account, both listing a note with `text` (the two-line ORIGINAL) as its body. */
-async function twoDevicesWithNote(browser: Browser, testInfo: TestInfo, problems: string[], title: string, text = ORIGINAL): Promise<{ a: Device; b: Device }> {
+/** Two devices signed in to one new account, both with a note open whose body is `text` (the two-line ORIGINAL). */
+async function twoDevicesOnNote(browser: Browser, testInfo: TestInfo, problems: string[], title: string, text = ORIGINAL): Promise<{ a: Device; b: Device }> {
   const username = uniqueUsername(testInfo, 'text');
   const a = await openDevice(browser, testInfo, problems);
   const b = await openDevice(browser, testInfo, problems);
@@ -28,7 +31,16 @@ async function twoDevicesWithNote(browser: Browser, testInfo: TestInfo, problems
   await expectSynced(a.page);
   await signIn(b.page, 'Sign in', username);
   await expect(listItem(b.page, title)).toContainText(text.split('\n')[0]!);
+  await openNote(a.page, title);
+  await openNote(b.page, title);
   return { a, b };
+}
+
+/** Puts the body's caret at the end of its first line, as a person would. */
+async function caretToEndOfFirstLine(page: Page): Promise<void> {
+  await ui(page).body.click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('End');
 }
 
 /** The editor says the text on screen is in the database. */
@@ -49,8 +61,7 @@ test('both devices offline change the same body, one its first line, the other a
   browser,
   pageProblems,
 }, testInfo) => {
-  test.setTimeout(90_000);
-  const { a, b } = await twoDevicesWithNote(browser, testInfo, pageProblems, 'Plan');
+  const { a, b } = await twoDevicesOnNote(browser, testInfo, pageProblems, 'Plan');
 
   await a.context.setOffline(true);
   await b.context.setOffline(true);
@@ -58,11 +69,9 @@ test('both devices offline change the same body, one its first line, the other a
   await expect(ui(b.page).syncStatus).toContainText('Offline');
 
   // fill() replaces the whole text; each device saves the difference from the text it was typed on.
-  await openNote(a.page, 'Plan');
   await ui(a.page).body.fill(`First line, changed on A\n${SECOND}`);
   await expect(listItem(a.page, 'Plan')).toContainText('First line, changed on A');
   await expect(notSyncedMark(a.page, 'Plan')).toBeVisible();
-  await openNote(b.page, 'Plan');
   await ui(b.page).body.fill(`${ORIGINAL}\n${ADDED_ON_B}`);
   await expectSaved(b.page);
   await expect(notSyncedMark(b.page, 'Plan')).toBeVisible();
@@ -93,15 +102,8 @@ test('typing on one device while the other adds a line to the same body: the lin
   browser,
   pageProblems,
 }, testInfo) => {
-  test.setTimeout(90_000);
-  const { a, b } = await twoDevicesWithNote(browser, testInfo, pageProblems, 'Live text');
-  await openNote(a.page, 'Live text');
-  await openNote(b.page, 'Live text');
-
-  // A puts the caret at the end of the first line, as a person would.
-  await ui(a.page).body.click();
-  await a.page.keyboard.press('Control+Home');
-  await a.page.keyboard.press('End');
+  const { a, b } = await twoDevicesOnNote(browser, testInfo, pageProblems, 'Live text');
+  await caretToEndOfFirstLine(a.page);
   expect(await caretOf(a.page)).toEqual({ start: FIRST.length, end: FIRST.length, focused: true });
 
   // A types word by word, with no pause long enough to save, until B's line has arrived, then one
@@ -152,13 +154,8 @@ test("an input method composing on one device when the other's edit of the body 
   browser,
   pageProblems,
 }, testInfo) => {
-  test.setTimeout(90_000);
-  const { a, b } = await twoDevicesWithNote(browser, testInfo, pageProblems, 'Composed');
-  await openNote(a.page, 'Composed');
-  await openNote(b.page, 'Composed');
-  await ui(a.page).body.click();
-  await a.page.keyboard.press('Control+Home');
-  await a.page.keyboard.press('End');
+  const { a, b } = await twoDevicesOnNote(browser, testInfo, pageProblems, 'Composed');
+  await caretToEndOfFirstLine(a.page);
 
   // A Japanese input method, driven as Chromium's IME events: "nihon" shows as kana while composing,
   // and becomes 日本 when the word is chosen.
@@ -194,11 +191,8 @@ test('lines added or removed above what a person is looking at do not move it on
   browser,
   pageProblems,
 }, testInfo) => {
-  test.setTimeout(90_000);
   const lines = Array.from({ length: 120 }, (_, i) => `line ${i + 1}`);
-  const { a, b } = await twoDevicesWithNote(browser, testInfo, pageProblems, 'Long note', lines.join('\n'));
-  await openNote(a.page, 'Long note');
-  await openNote(b.page, 'Long note');
+  const { a, b } = await twoDevicesOnNote(browser, testInfo, pageProblems, 'Long note', lines.join('\n'));
   const view = () =>
     ui(a.page).body.evaluate((el: HTMLTextAreaElement) => ({ scrollTop: el.scrollTop, lineHeight: parseFloat(getComputedStyle(el).lineHeight) }));
 
