@@ -83,6 +83,23 @@ test('switching notes right after typing loses nothing', async ({ page }) => {
   await expect(app.body).toHaveValue('two and more');
 });
 
+test('a note opens at its beginning, whatever the note before it was scrolled to', async ({ page }) => {
+  await openApp(page);
+  const app = ui(page);
+  const long = (word: string) => Array.from({ length: 120 }, (_, i) => `${word} line ${i + 1}`).join('\n');
+  await createNote(page, 'One', long('one'));
+  await createNote(page, 'Two', long('two'));
+  const scrollTop = () => app.body.evaluate((el: HTMLTextAreaElement) => el.scrollTop);
+  await listItem(page, 'One').getByRole('button').click();
+  await expect(app.body).toHaveValue(long('one'));
+  await app.body.hover();
+  await page.mouse.wheel(0, 1500);
+  await expect.poll(scrollTop).toBeGreaterThan(500);
+  await listItem(page, 'Two').getByRole('button').click();
+  await expect(app.body).toHaveValue(long('two'));
+  expect(await scrollTop()).toBe(0);
+});
+
 test('search filters the list by title and text', async ({ page }) => {
   await openApp(page);
   const app = ui(page);

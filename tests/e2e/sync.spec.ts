@@ -12,6 +12,7 @@ import {
   openNote,
   PASSWORD,
   setBody,
+  setTitle,
   signIn,
   submitAccountForm,
   uniqueUsername,
@@ -75,7 +76,7 @@ test('notes written before signing in reach the other device; a change shows the
   await expect(listItem(b.page, 'Live from A')).toContainText('typed on device A, then B');
 });
 
-test('both devices offline edit different notes, the same note, and a note the other deletes; back online they converge and Restore brings the lost edits back', async ({
+test('both devices offline edit different notes, the title of the same note, and a note the other deletes; back online they converge and Restore brings the lost edits back', async ({
   browser,
   pageProblems,
 }, testInfo) => {
@@ -106,11 +107,12 @@ test('both devices offline edit different notes, the same note, and a note the o
   await expect(ui(a.page).syncStatus).toContainText('Offline');
   await expect(ui(b.page).syncStatus).toContainText('Offline');
 
-  // The same field of the same note: A first, then B (the later edit wins).
+  // The same field of the same note: A first, then B (the later edit wins). Titles are
+  // last-writer-wins; bodies would merge (textMerge.spec.ts), so the title is the field both change.
   await openNote(a.page, 'Shared');
-  await setBody(a.page, 'Shared', 'the text as A wrote it');
+  await setTitle(a.page, 'Shared, titled on A');
   await openNote(b.page, 'Shared');
-  await setBody(b.page, 'Shared', 'the text as B wrote it');
+  await setTitle(b.page, 'Shared, titled on B');
 
   // A deletes what B edits.
   await openNote(a.page, 'Doomed');
@@ -128,29 +130,28 @@ test('both devices offline edit different notes, the same note, and a note the o
   await expectSynced(b.page);
 
   // Converged: the same notes with the same text on both.
-  const expected = ['Only on A', 'Only on B', 'Shared'];
+  const expected = ['Only on A', 'Only on B', 'Shared, titled on B'];
   await expect.poll(async () => (await listedTitles(a.page)).sort()).toEqual(expected);
   await expect.poll(async () => (await listedTitles(b.page)).sort()).toEqual(expected);
   for (const d of [a, b]) {
-    await expect(listItem(d.page, 'Shared')).toContainText('the text as B wrote it');
+    await expect(listItem(d.page, 'Shared')).toContainText('the original text');
     await expect(listItem(d.page, 'Only on A')).toContainText('written offline on A');
     await expect(listItem(d.page, 'Only on B')).toContainText('written offline on B');
   }
 
   // Each device lists the edit it lost, as text, and only that.
-  const lostOnA = conflictEntry(a.page, 'the text as A wrote it');
-  await expect(lostOnA).toContainText('Shared');
-  await expect(lostOnA).toContainText('overwritten');
+  const lostOnA = conflictEntry(a.page, 'Shared, titled on A');
+  await expect(lostOnA).toContainText('Your edit to the title was overwritten');
   await expect(conflicts(a.page).getByRole('listitem')).toHaveCount(1);
   const lostOnB = conflictEntry(b.page, 'B kept working on this');
   await expect(lostOnB).toContainText('Doomed');
   await expect(lostOnB).toContainText('deleted on another device');
   await expect(conflicts(b.page).getByRole('listitem')).toHaveCount(1);
 
-  // Restore on A: A's text wins again, on both devices.
+  // Restore on A: A's title wins again, on both devices, and the body is untouched.
   await lostOnA.getByRole('button', { name: 'Restore', exact: true }).click();
   await expect(conflicts(a.page)).toHaveCount(0);
-  for (const d of [a, b]) await expect(listItem(d.page, 'Shared')).toContainText('the text as A wrote it');
+  for (const d of [a, b]) await expect(listItem(d.page, 'Shared, titled on A')).toContainText('the original text');
 
   // Restore on B: the deleted note comes back with B's text, on both devices.
   await lostOnB.getByRole('button', { name: 'Restore', exact: true }).click();
@@ -159,8 +160,9 @@ test('both devices offline edit different notes, the same note, and a note the o
 
   await expectSynced(a.page);
   await expectSynced(b.page);
-  await expect.poll(async () => (await listedTitles(a.page)).sort()).toEqual(['Doomed', ...expected]);
-  await expect.poll(async () => (await listedTitles(b.page)).sort()).toEqual(['Doomed', ...expected]);
+  const restored = ['Doomed', 'Only on A', 'Only on B', 'Shared, titled on A'];
+  await expect.poll(async () => (await listedTitles(a.page)).sort()).toEqual(restored);
+  await expect.poll(async () => (await listedTitles(b.page)).sort()).toEqual(restored);
   await expect(conflicts(a.page)).toHaveCount(0);
 });
 

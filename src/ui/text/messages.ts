@@ -37,7 +37,11 @@ export function describeSaveError(error: unknown): string {
     case 'StorageFullError':
       return storageFullMessage;
     case 'NotFoundError':
-      return 'Not saved: this note was deleted, perhaps in another tab. Your text is still here — copy it to keep it.';
+      // Deleted on another device, the edit is still written and kept under Conflicts (the worker says
+      // so); deleted here, in another tab, nothing keeps it but the screen.
+      return /under Conflicts/.test(e.message)
+        ? 'Not saved in the note: it was deleted on another device. Your text is kept under Conflicts, where Restore brings the note back with it.'
+        : 'Not saved: this note was deleted, perhaps in another tab. Your text is still here — copy it to keep it.';
     case 'ValidationError':
       return `Not saved: ${e.message} ${kept}`;
     case 'WorkerFailed':
