@@ -48,6 +48,8 @@ declare global {
 }
 
 const LIST = 'ul[aria-label="Notes"]';
+/** "No notes yet", beside the list (NoteList.tsx). */
+const EMPTY_LIST = '.list-empty';
 const TIMEOUT_MS = 60_000;
 
 const notesWorkers: Worker[] = [];
@@ -180,14 +182,25 @@ const probe: Probe = {
 };
 window.__notesBench = probe;
 
-// The first render of the list with items: cold start and reload end here.
+/** How many notes the list says it holds: a windowed list's rows carry the whole count. */
+function listedCount(list: Element): number {
+  const row = list.firstElementChild;
+  if (!row) return 0;
+  const setSize = Number(row.getAttribute('aria-setsize'));
+  return setSize > 0 ? setSize : list.childElementCount;
+}
+
+// The list's first render with its content known: its first rows, or (a device with no notes) its
+// empty state, which the app shows only once the list has been read. Cold start and reload end here.
 const firstRender = new MutationObserver(() => {
   const list = document.querySelector(LIST);
-  if (!list?.firstElementChild) return;
+  if (!list) return;
+  if (list.firstElementChild) {
+    probe.firstListItems = listedCount(list);
+  } else if (list.parentElement?.querySelector(EMPTY_LIST)) {
+    probe.firstListItems = 0;
+  } else return;
   probe.firstListRender = performance.now();
-  // A windowed list renders only the rows in view; each says how long the whole list is.
-  const setSize = Number(list.firstElementChild.getAttribute('aria-setsize'));
-  probe.firstListItems = setSize > 0 ? setSize : list.childElementCount;
   firstRender.disconnect();
 });
 firstRender.observe(document, { childList: true, subtree: true });
