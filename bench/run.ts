@@ -18,12 +18,13 @@ import { markdown } from './lib/report';
 import { emptyResults, writeResults, type Results } from './lib/results';
 import { runAppLocal } from './sections/app';
 import { runColdStart } from './sections/coldStart';
+import { runBootstrap } from './sections/bootstrap';
 import { ensurePeersInstalled, peerRatios, runPeers } from './sections/peers';
 import { runPush } from './sections/push';
 import { runStorage } from './sections/storage';
 import { runSync } from './sections/sync';
 
-const SECTIONS = ['storage', 'app', 'coldstart', 'sync', 'push', 'peers'] as const;
+const SECTIONS = ['storage', 'app', 'coldstart', 'sync', 'bootstrap', 'push', 'peers'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The keys of the results each section fills: a section that does not run names them as skipped. */
@@ -32,6 +33,7 @@ const KEYS: Record<Section, readonly string[]> = {
   app: ['uiRoundTripP50Ms', 'writeToVisibleP50Ms'],
   coldstart: ['coldStart10kMs', 'coldStartEmptyMs', 'offlineReloadMs', 'writeToVisible10kP50Ms'],
   sync: ['initialSync100kActionsPerSec', 'propagationP50Ms'],
+  bootstrap: ['bootstrap10kMs', 'bootstrapHistoryPullMs'],
   push: ['serverPushesPerSec'],
   peers: ['peers'],
 };
@@ -93,13 +95,14 @@ async function main(argv: readonly string[]): Promise<number> {
   await Promise.all([
     buildProbe(),
     needs('storage', 'coldstart') ? buildStoragePage() : undefined,
-    needs('app', 'coldstart', 'sync') ? buildApp() : undefined,
+    needs('app', 'coldstart', 'sync', 'bootstrap') ? buildApp() : undefined,
   ]);
 
   await section('storage', () => runStorage(plan, r, log));
   await section('app', () => runAppLocal(plan, r, log));
   await section('coldstart', () => runColdStart(plan, r, log));
   await section('sync', () => runSync(plan, r, log));
+  await section('bootstrap', () => runBootstrap(plan, r, log));
   await section('push', () => runPush(plan, r, log));
   await section('peers', async () => {
     await ensurePeersInstalled(log);

@@ -38,6 +38,10 @@ export interface Probe {
   createNoteAt(title: string): Promise<number>;
   /** Signs in and waits for the first complete sync; ms from the call, and the notes then listed. */
   signInAndSync(username: string, password: string): Promise<{ ms: number; notes: number }>;
+  /** Signs in; ms from the call until the "Notes" list in the DOM counts `notes` notes. */
+  signInUntilListed(username: string, password: string, notes: number): Promise<number>;
+  /** Resolves once the device is signed in, synced, and has nothing left to push. */
+  untilSynced(): Promise<void>;
   listCount(): Promise<number>;
 }
 
@@ -105,6 +109,58 @@ function whenListed(title: string): Promise<number> {
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const watched = new Map<string, Promise<number>>();
+const LONG_MS = 10 * TIMEOUT_MS;
+
+/**
+ * Subscribes to the sync status; the function it answers waits until the device is signed in,
+ * synced and has nothing pending (performance.now() then), or throws on a sync error.
+ */
+async function whenSynced(): Promise<() => Promise<number>> {
+  const a = api();
+  let settleSync: (v: number | Error) => void = () => {};
+  const synced = new Promise<number | Error>((r) => (settleSync = r));
+  const onStatus = (s: SyncStatus): void => {
+    if (!s.account) return;
+    if (s.state === 'synced' && s.pendingCount === 0) settleSync(performance.now());
+    else if (s.state === 'error') settleSync(new Error(`sync failed: ${s.error ?? 'unknown'}`));
+  };
+  const id = await a.subscribeStatus(Comlink.proxy(onStatus));
+  return async () => {
+    const timeout = settle(LONG_MS).then(() => new Error(`no complete sync within ${LONG_MS / 60_000} minutes`));
+    const end = await Promise.race([synced, timeout]);
+    await a.unsubscribe(id);
+    if (end instanceof Error) throw end;
+    return end;
+  };
+}
+
+/** How many notes the list says it holds: a windowed list's rows carry the whole count. */
+function listedCount(list: Element): number {
+  const row = list.firstElementChild;
+  if (!row) return 0;
+  const setSize = Number(row.getAttribute('aria-setsize'));
+  return setSize > 0 ? setSize : list.childElementCount;
+}
+
+/** Resolves with performance.now() once the list counts at least `notes` notes. */
+function whenListCounts(notes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const list = document.querySelector(LIST);
+    if (!list) return reject(new Error('the Notes list is not on the page'));
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`the list did not reach ${notes} notes within ${LONG_MS / 60_000} minutes (it has ${listedCount(list)})`));
+    }, LONG_MS);
+    const observer = new MutationObserver(() => {
+      if (listedCount(list) < notes) return;
+      const at = performance.now();
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(at);
+    });
+    observer.observe(list, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-setsize'] });
+  });
+}
 
 const probe: Probe = {
   firstListRender: null,
@@ -158,22 +214,22 @@ const probe: Probe = {
   },
 
   async signInAndSync(username, password) {
-    const a = api();
-    let settleSync: (v: number | Error) => void = () => {};
-    const synced = new Promise<number | Error>((r) => (settleSync = r));
-    const onStatus = (s: SyncStatus): void => {
-      if (!s.account) return;
-      if (s.state === 'synced' && s.pendingCount === 0) settleSync(performance.now());
-      else if (s.state === 'error') settleSync(new Error(`sync failed: ${s.error ?? 'unknown'}`));
-    };
-    const id = await a.subscribeStatus(Comlink.proxy(onStatus));
+    const synced = await whenSynced();
     const t0 = performance.now();
-    await a.signIn(username, password);
-    const timeout = settle(10 * TIMEOUT_MS).then(() => new Error('no complete sync within 10 minutes'));
-    const end = await Promise.race([synced, timeout]);
-    await a.unsubscribe(id);
-    if (end instanceof Error) throw end;
-    return { ms: end - t0, notes: (await a.listNotes()).length };
+    await api().signIn(username, password);
+    const end = await synced();
+    return { ms: end - t0, notes: (await api().listNotes()).length };
+  },
+
+  async signInUntilListed(username, password, notes) {
+    const listed = whenListCounts(notes);
+    const t0 = performance.now();
+    await api().signIn(username, password);
+    return (await listed) - t0;
+  },
+
+  async untilSynced() {
+    await (await whenSynced())();
   },
 
   async listCount() {
@@ -181,14 +237,6 @@ const probe: Probe = {
   },
 };
 window.__notesBench = probe;
-
-/** How many notes the list says it holds: a windowed list's rows carry the whole count. */
-function listedCount(list: Element): number {
-  const row = list.firstElementChild;
-  if (!row) return 0;
-  const setSize = Number(row.getAttribute('aria-setsize'));
-  return setSize > 0 ? setSize : list.childElementCount;
-}
 
 // The list's first render with its content known: its first rows, or (a device with no notes) its
 // empty state, which the app shows only once the list has been read. Cold start and reload end here.
