@@ -23,8 +23,9 @@ import { ensurePeersInstalled, peerRatios, runPeers } from './sections/peers';
 import { runPush } from './sections/push';
 import { runStorage } from './sections/storage';
 import { runSync } from './sections/sync';
+import { runTextEdit } from './sections/textEdit';
 
-const SECTIONS = ['storage', 'app', 'coldstart', 'sync', 'bootstrap', 'push', 'peers'] as const;
+const SECTIONS = ['storage', 'app', 'coldstart', 'sync', 'bootstrap', 'textedit', 'push', 'peers'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The keys of the results each section fills: a section that does not run names them as skipped. */
@@ -34,6 +35,7 @@ const KEYS: Record<Section, readonly string[]> = {
   coldstart: ['coldStart10kMs', 'coldStartEmptyMs', 'offlineReloadMs', 'writeToVisible10kP50Ms'],
   sync: ['initialSync100kActionsPerSec', 'propagationP50Ms'],
   bootstrap: ['bootstrap10kMs', 'bootstrapHistoryPullMs'],
+  textedit: ['textEditPayloadBytes'],
   push: ['serverPushesPerSec'],
   peers: ['peers'],
 };
@@ -95,7 +97,7 @@ async function main(argv: readonly string[]): Promise<number> {
   await Promise.all([
     buildProbe(),
     needs('storage', 'coldstart') ? buildStoragePage() : undefined,
-    needs('app', 'coldstart', 'sync', 'bootstrap') ? buildApp() : undefined,
+    needs('app', 'coldstart', 'sync', 'bootstrap', 'textedit') ? buildApp() : undefined,
   ]);
 
   await section('storage', () => runStorage(plan, r, log));
@@ -103,6 +105,7 @@ async function main(argv: readonly string[]): Promise<number> {
   await section('coldstart', () => runColdStart(plan, r, log));
   await section('sync', () => runSync(plan, r, log));
   await section('bootstrap', () => runBootstrap(plan, r, log));
+  await section('textedit', () => runTextEdit(plan, r, log));
   await section('push', () => runPush(plan, r, log));
   await section('peers', async () => {
     await ensurePeersInstalled(log);

@@ -36,6 +36,8 @@ export interface Probe {
   seen(title: string): Promise<number>;
   /** Creates a note; resolves to the absolute time of the call. */
   createNoteAt(title: string): Promise<number>;
+  /** Creates a note; resolves to its id. */
+  createNote(title: string, body: string): Promise<string>;
   /** Signs in and waits for the first complete sync; ms from the call, and the notes then listed. */
   signInAndSync(username: string, password: string): Promise<{ ms: number; notes: number }>;
   /** Signs in; ms from the call until the "Notes" list in the DOM counts `notes` notes. */
@@ -211,6 +213,10 @@ const probe: Probe = {
     const at = performance.timeOrigin + performance.now();
     await api().createNote({ title, body: 'propagation probe' });
     return at;
+  },
+
+  async createNote(title, body) {
+    return (await api().createNote({ title, body })).id;
   },
 
   async signInAndSync(username, password) {
