@@ -89,24 +89,37 @@ function mentions(records: readonly MutationRecord[], title: string): boolean {
   return false;
 }
 
-/** Resolves with performance.now() when the list shows `title`. */
-function whenListed(title: string): Promise<number> {
+/**
+ * Resolves with performance.now() at the first change of the list after which `done` holds, or
+ * rejects after `timeoutMs` with the words `late` gives.
+ */
+function watchList(
+  options: MutationObserverInit,
+  done: (list: Element, records: readonly MutationRecord[]) => boolean,
+  timeoutMs: number,
+  late: (list: Element) => string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const list = document.querySelector(LIST);
     if (!list) return reject(new Error('the Notes list is not on the page'));
     const timer = setTimeout(() => {
       observer.disconnect();
-      reject(new Error(`"${title}" was not listed within ${TIMEOUT_MS} ms`));
-    }, TIMEOUT_MS);
+      reject(new Error(late(list)));
+    }, timeoutMs);
     const observer = new MutationObserver((records) => {
-      if (!mentions(records, title)) return;
+      if (!done(list, records)) return;
       const at = performance.now();
       observer.disconnect();
       clearTimeout(timer);
       resolve(at);
     });
-    observer.observe(list, { childList: true, subtree: true, characterData: true });
+    observer.observe(list, { childList: true, subtree: true, ...options });
   });
+}
+
+/** Resolves with performance.now() when the list shows `title`. */
+function whenListed(title: string): Promise<number> {
+  return watchList({ characterData: true }, (_, records) => mentions(records, title), TIMEOUT_MS, () => `"${title}" was not listed within ${TIMEOUT_MS} ms`);
 }
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -146,22 +159,12 @@ function listedCount(list: Element): number {
 
 /** Resolves with performance.now() once the list counts at least `notes` notes. */
 function whenListCounts(notes: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const list = document.querySelector(LIST);
-    if (!list) return reject(new Error('the Notes list is not on the page'));
-    const timer = setTimeout(() => {
-      observer.disconnect();
-      reject(new Error(`the list did not reach ${notes} notes within ${LONG_MS / 60_000} minutes (it has ${listedCount(list)})`));
-    }, LONG_MS);
-    const observer = new MutationObserver(() => {
-      if (listedCount(list) < notes) return;
-      const at = performance.now();
-      observer.disconnect();
-      clearTimeout(timer);
-      resolve(at);
-    });
-    observer.observe(list, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-setsize'] });
-  });
+  return watchList(
+    { attributes: true, attributeFilter: ['aria-setsize'] },
+    (list) => listedCount(list) >= notes,
+    LONG_MS,
+    (list) => `the list did not reach ${notes} notes within ${LONG_MS / 60_000} minutes (it has ${listedCount(list)})`,
+  );
 }
 
 const probe: Probe = {
