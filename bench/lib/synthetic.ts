@@ -15,8 +15,9 @@ export interface StreamOptions {
   /** Share of actions that create a new note (the rest edit or delete existing ones). */
   readonly createShare: number;
   /**
-   * Exactly this many notes instead: the stream's first actions create them, every later one edits
-   * one of them (createShare and deleteShare are then ignored).
+   * Exactly this many notes instead, created at even intervals through the `total` actions (the
+   * first action is one); the others edit a note made before them. createShare and deleteShare
+   * are then ignored.
    */
   readonly notes?: number;
   /** Share of actions that delete an existing note. */
@@ -83,7 +84,8 @@ export class ActionStream {
     const hlc = formatHlc({ ms: this.startMs + k, counter: 0, node: clientId });
     const r = this.rnd();
     const bodyChars = this.o.bodyChars ?? 300;
-    const create = this.o.notes === undefined ? this.live.length === 0 || r < this.o.createShare : k < this.o.notes;
+    const n = this.o.notes;
+    const create = n === undefined ? this.live.length === 0 || r < this.o.createShare : k === 0 || Math.floor((k * n) / this.o.total) !== Math.floor(((k - 1) * n) / this.o.total);
     if (create) {
       const entityId = uuidv7();
       this.live.push(entityId);
