@@ -1,11 +1,11 @@
 // `npm run bench`: measures the app against the limit of its own stack, the seed design and peer
 // stacks, and writes bench/results/latest.{json,md}. `npm run bench -- --quick` runs every code path
 // with tiny sizes and no peers (part of npm test), writes bench/results/quick.*, and exits non-zero
-// if any part of the harness broke. `--only=storage,app,coldstart,sync,push,peers` runs a subset
-// and writes bench/results/partial.* (latest.* always holds a complete run).
+// if any part of the harness broke. `--only=storage,app,...` runs a subset (SECTIONS) and writes
+// bench/results/partial.* (latest.* always holds a complete run).
 //
-// Each section fills its keys of the results; a section that fails leaves them null and says why
-// under `unavailable` (in --quick, any failure fails the run).
+// Each section fills its keys of the results; a section that fails, or does not run, leaves them
+// null and says why under `unavailable` (in --quick, any failure fails the run).
 
 import os from 'node:os';
 import fs from 'node:fs';
@@ -14,15 +14,31 @@ import { buildApp, buildPeersPage, buildProbe, buildStoragePage } from './lib/bu
 import { chromiumVersion } from './lib/chromium';
 import { fullPlan, quickPlan } from './lib/plan';
 import { PEERS, RESULTS, ROOT } from './lib/paths';
-import { emptyResults, markdown, writeResults, type Results } from './lib/results';
-import { runAppLocal, runColdStart } from './sections/app';
+import { markdown } from './lib/report';
+import { emptyResults, writeResults, type Results } from './lib/results';
+import { runAppLocal } from './sections/app';
+import { runColdStart } from './sections/coldStart';
+import { runBootstrap } from './sections/bootstrap';
 import { ensurePeersInstalled, peerRatios, runPeers } from './sections/peers';
 import { runPush } from './sections/push';
 import { runStorage } from './sections/storage';
 import { runSync } from './sections/sync';
+import { runTextEdit } from './sections/textEdit';
 
-const SECTIONS = ['storage', 'app', 'coldstart', 'sync', 'push', 'peers'] as const;
+const SECTIONS = ['storage', 'app', 'coldstart', 'sync', 'bootstrap', 'textedit', 'push', 'peers'] as const;
 type Section = (typeof SECTIONS)[number];
+
+/** The keys of the results each section fills: a section that does not run names them as skipped. */
+const KEYS: Record<Section, readonly string[]> = {
+  storage: ['writeP50Ms', 'bareInsertP50Ms', 'pointReadP50Ms', 'list10kMs', 'merge'],
+  app: ['uiRoundTripP50Ms', 'writeToVisibleP50Ms'],
+  coldstart: ['coldStart10kMs', 'coldStartEmptyMs', 'offlineReloadMs', 'writeToVisible10kP50Ms'],
+  sync: ['initialSync100kActionsPerSec', 'propagationP50Ms'],
+  bootstrap: ['bootstrap10kMs', 'bootstrapHistoryPullMs'],
+  textedit: ['textEditPayloadBytes'],
+  push: ['serverPushesPerSec'],
+  peers: ['peers'],
+};
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section>; partial: boolean } {
   const quick = argv.includes('--quick');
@@ -53,11 +69,19 @@ async function main(argv: readonly string[]): Promise<number> {
     const v = packageVersion(ROOT, name);
     if (v) r.packages[name] = v;
   }
-  const log = (s: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}`);
+  // Every line says the machine's load: it is shared, so a figure is read beside it.
+  const log = (s: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s load ${os.loadavg()[0]!.toFixed(2)}] ${s}`);
   const failures: string[] = [];
-  const section = async (name: Section, keys: string[], run: () => Promise<void>): Promise<void> => {
-    if (!only.has(name)) return;
+  const notRun = (name: Section): string =>
+    quick && name === 'peers' ? 'a --quick run measures no peers' : `not in this run (${argv.find((a) => a.startsWith('--only=')) ?? 'its section was not chosen'})`;
+  const section = async (name: Section, run: () => Promise<void>): Promise<void> => {
+    const keys = KEYS[name];
+    if (!only.has(name) || (name === 'peers' && !plan.peers)) {
+      for (const k of keys) r.unavailable[k] ??= notRun(name);
+      return;
+    }
     log(`== ${name}`);
+    (r.machine.loadAverageBySection ??= {})[name] = os.loadavg().map((l) => Math.round(l * 100) / 100);
     try {
       await run();
     } catch (e) {
@@ -73,25 +97,25 @@ async function main(argv: readonly string[]): Promise<number> {
   await Promise.all([
     buildProbe(),
     needs('storage', 'coldstart') ? buildStoragePage() : undefined,
-    needs('app', 'coldstart', 'sync') ? buildApp() : undefined,
+    needs('app', 'coldstart', 'sync', 'bootstrap', 'textedit') ? buildApp() : undefined,
   ]);
 
-  await section('storage', ['writeP50Ms', 'bareInsertP50Ms', 'pointReadP50Ms', 'list10kMs', 'merge'], () => runStorage(plan, r, log));
-  await section('app', ['uiRoundTripP50Ms', 'writeToVisibleP50Ms'], () => runAppLocal(plan, r, log));
-  await section('coldstart', ['coldStart10kMs', 'offlineReloadMs', 'writeToVisible10kP50Ms'], () => runColdStart(plan, r, log));
-  await section('sync', ['initialSync100kActionsPerSec', 'propagationP50Ms'], () => runSync(plan, r, log));
-  await section('push', ['serverPushesPerSec'], () => runPush(plan, r, log));
-  if (only.has('peers') && plan.peers) {
-    await section('peers', ['peers'], async () => {
-      await ensurePeersInstalled(log);
-      for (const name of ['@evolu/web', '@evolu/common', '@powersync/web', '@powersync/common']) {
-        const v = packageVersion(PEERS, name);
-        if (v) r.packages[name] = v;
-      }
-      await buildPeersPage();
-      await runPeers(plan, r, log);
-    });
-  }
+  await section('storage', () => runStorage(plan, r, log));
+  await section('app', () => runAppLocal(plan, r, log));
+  await section('coldstart', () => runColdStart(plan, r, log));
+  await section('sync', () => runSync(plan, r, log));
+  await section('bootstrap', () => runBootstrap(plan, r, log));
+  await section('textedit', () => runTextEdit(plan, r, log));
+  await section('push', () => runPush(plan, r, log));
+  await section('peers', async () => {
+    await ensurePeersInstalled(log);
+    for (const name of ['@evolu/web', '@evolu/common', '@powersync/web', '@powersync/common']) {
+      const v = packageVersion(PEERS, name);
+      if (v) r.packages[name] = v;
+    }
+    await buildPeersPage();
+    await runPeers(plan, r, log);
+  });
 
   peerRatios(r);
   r.machine.loadAverageEnd = os.loadavg();

@@ -36,8 +36,17 @@ export interface Probe {
   seen(title: string): Promise<number>;
   /** Creates a note; resolves to the absolute time of the call. */
   createNoteAt(title: string): Promise<number>;
+  /** Creates a note; resolves to its id. */
+  createNote(title: string, body: string): Promise<string>;
   /** Signs in and waits for the first complete sync; ms from the call, and the notes then listed. */
   signInAndSync(username: string, password: string): Promise<{ ms: number; notes: number }>;
+  /**
+   * Signs in; ms from the call until the device has synced the whole account (nothing left to pull
+   * or push) and the "Notes" list in the DOM counts `notes` notes, whichever comes last.
+   */
+  signInUntilShown(username: string, password: string, notes: number): Promise<number>;
+  /** Resolves once the device is signed in, synced, and has nothing left to push. */
+  untilSynced(): Promise<void>;
   listCount(): Promise<number>;
 }
 
@@ -48,6 +57,8 @@ declare global {
 }
 
 const LIST = 'ul[aria-label="Notes"]';
+/** "No notes yet", beside the list (NoteList.tsx). */
+const EMPTY_LIST = '.list-empty';
 const TIMEOUT_MS = 60_000;
 
 const notesWorkers: Worker[] = [];
@@ -81,28 +92,84 @@ function mentions(records: readonly MutationRecord[], title: string): boolean {
   return false;
 }
 
-/** Resolves with performance.now() when the list shows `title`. */
-function whenListed(title: string): Promise<number> {
+/**
+ * Resolves with performance.now() at the first change of the list after which `done` holds, or
+ * rejects after `timeoutMs` with the words `late` gives.
+ */
+function watchList(
+  options: MutationObserverInit,
+  done: (list: Element, records: readonly MutationRecord[]) => boolean,
+  timeoutMs: number,
+  late: (list: Element) => string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const list = document.querySelector(LIST);
     if (!list) return reject(new Error('the Notes list is not on the page'));
     const timer = setTimeout(() => {
       observer.disconnect();
-      reject(new Error(`"${title}" was not listed within ${TIMEOUT_MS} ms`));
-    }, TIMEOUT_MS);
+      reject(new Error(late(list)));
+    }, timeoutMs);
     const observer = new MutationObserver((records) => {
-      if (!mentions(records, title)) return;
+      if (!done(list, records)) return;
       const at = performance.now();
       observer.disconnect();
       clearTimeout(timer);
       resolve(at);
     });
-    observer.observe(list, { childList: true, subtree: true, characterData: true });
+    observer.observe(list, { childList: true, subtree: true, ...options });
   });
+}
+
+/** Resolves with performance.now() when the list shows `title`. */
+function whenListed(title: string): Promise<number> {
+  return watchList({ characterData: true }, (_, records) => mentions(records, title), TIMEOUT_MS, () => `"${title}" was not listed within ${TIMEOUT_MS} ms`);
 }
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const watched = new Map<string, Promise<number>>();
+// A whole-history pull of 200,000 actions on a busy machine takes minutes: generous, but bounded.
+const LONG_MS = 30 * TIMEOUT_MS;
+
+/**
+ * Subscribes to the sync status; the function it answers waits until the device is signed in,
+ * synced and has nothing pending (performance.now() then), or throws on a sync error.
+ */
+async function whenSynced(): Promise<() => Promise<number>> {
+  const a = api();
+  let settleSync: (v: number | Error) => void = () => {};
+  const synced = new Promise<number | Error>((r) => (settleSync = r));
+  const onStatus = (s: SyncStatus): void => {
+    if (!s.account) return;
+    if (s.state === 'synced' && s.pendingCount === 0) settleSync(performance.now());
+    else if (s.state === 'error') settleSync(new Error(`sync failed: ${s.error ?? 'unknown'}`));
+  };
+  const id = await a.subscribeStatus(Comlink.proxy(onStatus));
+  return async () => {
+    const timeout = settle(LONG_MS).then(() => new Error(`no complete sync within ${LONG_MS / 60_000} minutes`));
+    const end = await Promise.race([synced, timeout]);
+    await a.unsubscribe(id);
+    if (end instanceof Error) throw end;
+    return end;
+  };
+}
+
+/** How many notes the list says it holds: a windowed list's rows carry the whole count. */
+function listedCount(list: Element): number {
+  const row = list.firstElementChild;
+  if (!row) return 0;
+  const setSize = Number(row.getAttribute('aria-setsize'));
+  return setSize > 0 ? setSize : list.childElementCount;
+}
+
+/** Resolves with performance.now() once the list counts at least `notes` notes. */
+function whenListCounts(notes: number): Promise<number> {
+  return watchList(
+    { attributes: true, attributeFilter: ['aria-setsize'] },
+    (list) => listedCount(list) >= notes,
+    LONG_MS,
+    (list) => `the list did not reach ${notes} notes within ${LONG_MS / 60_000} minutes (it has ${listedCount(list)})`,
+  );
+}
 
 const probe: Probe = {
   firstListRender: null,
@@ -155,23 +222,29 @@ const probe: Probe = {
     return at;
   },
 
+  async createNote(title, body) {
+    return (await api().createNote({ title, body })).id;
+  },
+
   async signInAndSync(username, password) {
-    const a = api();
-    let settleSync: (v: number | Error) => void = () => {};
-    const synced = new Promise<number | Error>((r) => (settleSync = r));
-    const onStatus = (s: SyncStatus): void => {
-      if (!s.account) return;
-      if (s.state === 'synced' && s.pendingCount === 0) settleSync(performance.now());
-      else if (s.state === 'error') settleSync(new Error(`sync failed: ${s.error ?? 'unknown'}`));
-    };
-    const id = await a.subscribeStatus(Comlink.proxy(onStatus));
+    const synced = await whenSynced();
     const t0 = performance.now();
-    await a.signIn(username, password);
-    const timeout = settle(10 * TIMEOUT_MS).then(() => new Error('no complete sync within 10 minutes'));
-    const end = await Promise.race([synced, timeout]);
-    await a.unsubscribe(id);
-    if (end instanceof Error) throw end;
-    return { ms: end - t0, notes: (await a.listNotes()).length };
+    await api().signIn(username, password);
+    const end = await synced();
+    return { ms: end - t0, notes: (await api().listNotes()).length };
+  },
+
+  async signInUntilShown(username, password, notes) {
+    const listed = whenListCounts(notes);
+    const synced = await whenSynced();
+    const t0 = performance.now();
+    await api().signIn(username, password);
+    const [listedAt, syncedAt] = await Promise.all([listed, synced()]);
+    return Math.max(listedAt, syncedAt) - t0;
+  },
+
+  async untilSynced() {
+    await (await whenSynced())();
   },
 
   async listCount() {
@@ -180,14 +253,17 @@ const probe: Probe = {
 };
 window.__notesBench = probe;
 
-// The first render of the list with items: cold start and reload end here.
+// The list's first render with its content known: its first rows, or (a device with no notes) its
+// empty state, which the app shows only once the list has been read. Cold start and reload end here.
 const firstRender = new MutationObserver(() => {
   const list = document.querySelector(LIST);
-  if (!list?.firstElementChild) return;
+  if (!list) return;
+  if (list.firstElementChild) {
+    probe.firstListItems = listedCount(list);
+  } else if (list.parentElement?.querySelector(EMPTY_LIST)) {
+    probe.firstListItems = 0;
+  } else return;
   probe.firstListRender = performance.now();
-  // A windowed list renders only the rows in view; each says how long the whole list is.
-  const setSize = Number(list.firstElementChild.getAttribute('aria-setsize'));
-  probe.firstListItems = setSize > 0 ? setSize : list.childElementCount;
   firstRender.disconnect();
 });
 firstRender.observe(document, { childList: true, subtree: true });

@@ -89,10 +89,21 @@ export interface AppServer extends Listening {
   secondOrigin(): Promise<string>;
 }
 
-export async function serveApp(o: { appDir: string; storageDir: string; backend: BackendOptions }): Promise<AppServer> {
+export interface ServeAppOptions {
+  readonly appDir: string;
+  readonly storageDir: string;
+  readonly backend: BackendOptions;
+  /** Hears the body of every push request as it came over the wire. */
+  readonly onPush?: (body: string) => void;
+}
+
+export async function serveApp(o: ServeAppOptions): Promise<AppServer> {
   const backend = await openBackend(o.backend, silentLogger);
   const served = createApp({ store: backend.store, bus: backend.bus, clock: systemClock, config: { ...testAppConfig, distDir: o.appDir }, logger: silentLogger });
+  const onPush = o.onPush;
   const app = getRequestListener(async (req) => {
+    // A copy of the body (the app reads the original), heard before the answer goes out.
+    if (onPush && req.method === 'POST' && new URL(req.url).pathname === '/api/sync/push') onPush(await req.clone().text());
     const res = await served.app.fetch(req);
     const headers = new Headers(res.headers);
     for (const [k, v] of Object.entries(ISOLATION)) headers.set(k, v);

@@ -10,6 +10,10 @@ export interface Plan {
   readonly coldStart: { notes: number; reps: number; visibleReps: number };
   readonly initialSync: { actions: number };
   readonly propagation: { warmup: number; reps: number };
+  /** A new device signing in to an account of `notes` notes carrying `actions` actions of history. */
+  readonly bootstrap: { notes: number; actions: number };
+  /** One word typed into a note of `noteBytes` (ASCII) bytes. */
+  readonly textEdit: { noteBytes: number };
   readonly push: { clients: number; warmupMs: number; measureMs: number };
   readonly peers: { warmup: number; reps: number; bodyChars: number } | null;
 }
@@ -23,6 +27,8 @@ export const fullPlan: Plan = {
   coldStart: { notes: 10_000, reps: 7, visibleReps: 20 },
   initialSync: { actions: 100_000 },
   propagation: { warmup: 3, reps: 30 },
+  bootstrap: { notes: 10_000, actions: 200_000 },
+  textEdit: { noteBytes: 10_240 },
   push: { clients: 16, warmupMs: 1_000, measureMs: 5_000 },
   peers: { warmup: 20, reps: 200, bodyChars: 300 },
 };
@@ -36,6 +42,8 @@ export const quickPlan: Plan = {
   coldStart: { notes: 200, reps: 2, visibleReps: 3 },
   initialSync: { actions: 1_000 },
   propagation: { warmup: 1, reps: 3 },
+  bootstrap: { notes: 50, actions: 400 },
+  textEdit: { noteBytes: 2_000 },
   push: { clients: 16, warmupMs: 200, measureMs: 500 },
   peers: null,
 };

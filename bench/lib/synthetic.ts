@@ -14,6 +14,12 @@ export interface StreamOptions {
   readonly clients: number;
   /** Share of actions that create a new note (the rest edit or delete existing ones). */
   readonly createShare: number;
+  /**
+   * Exactly this many notes instead, created at even intervals through the `total` actions (the
+   * first action is one); the others edit a note made before them. createShare and deleteShare
+   * are then ignored.
+   */
+  readonly notes?: number;
   /** Share of actions that delete an existing note. */
   readonly deleteShare?: number;
   /** Characters of each note body. */
@@ -78,7 +84,9 @@ export class ActionStream {
     const hlc = formatHlc({ ms: this.startMs + k, counter: 0, node: clientId });
     const r = this.rnd();
     const bodyChars = this.o.bodyChars ?? 300;
-    if (this.live.length === 0 || r < this.o.createShare) {
+    const n = this.o.notes;
+    const create = n === undefined ? this.live.length === 0 || r < this.o.createShare : k === 0 || Math.floor((k * n) / this.o.total) !== Math.floor(((k - 1) * n) / this.o.total);
+    if (create) {
       const entityId = uuidv7();
       this.live.push(entityId);
       const payload = { title: `Note ${k} ${text(24, this.rnd)}`, body: text(bodyChars, this.rnd) };
@@ -86,7 +94,7 @@ export class ActionStream {
     }
     const at = Math.floor(this.rnd() * this.live.length);
     const entityId = this.live[at]!;
-    if (r < this.o.createShare + (this.o.deleteShare ?? 0)) {
+    if (this.o.notes === undefined && r < this.o.createShare + (this.o.deleteShare ?? 0)) {
       this.live[at] = this.live[this.live.length - 1]!;
       this.live.pop();
       return { id: uuidv7(), collection: 'notes', entityId, type: 'delete', payload: {}, hlc, clientId };

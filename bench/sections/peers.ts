@@ -72,6 +72,7 @@ export async function runPeers(plan: Plan, r: Results, log: (s: string) => void)
         figures.writeToVisibleP95Ms = round(percentile(s.visibleMs, 95));
       } catch (e) {
         figures.error = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        r.unavailable[`peers.${name}`] = figures.error;
         log(`peer ${name} could not be measured: ${figures.error}`);
       } finally {
         await page.close().catch(() => undefined);

@@ -19,6 +19,7 @@ import { APP_DIR, PROBE_FILE, STORAGE_DIR } from '../lib/build';
 import { launchDevice } from '../lib/chromium';
 import { PASSWORD, register, uniqueName } from '../lib/client';
 import { serveApp, type AppServer } from '../lib/httpServer';
+import { seedAccount } from '../lib/seedServer';
 import type { Plan } from '../lib/plan';
 import type { Results } from '../lib/results';
 import { median, percentile, round } from '../lib/stats';
@@ -26,23 +27,6 @@ import { ActionStream } from '../lib/synthetic';
 import { openApp } from './app';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A new account whose space already holds `total` actions (written straight into the server's store). */
-async function seededAccount(server: AppServer, total: number): Promise<{ username: string; token: string; notes: number }> {
-  const username = uniqueName('bench_initial');
-  const { token } = await register(server.url, username);
-  const user = await server.backend.store.findUserByUsername(username);
-  if (!user) throw new Error('the registered user is not in the store');
-  const stream = new ActionStream({ clients: 1, createShare: 0.1, total, seed: 3 });
-  const clientId = stream.clientIds[0]!;
-  for (let done = 0; done < total; ) {
-    const actions = stream.next(Math.min(2_000, total - done));
-    const out = await server.backend.store.push({ spaceId: user.spaceId, userId: user.id, clientId, actions, receivedAt: Date.now() });
-    if (!out.ok) throw new Error(`seeding the server failed: ${out.reason}`);
-    done += actions.length;
-  }
-  return { username, token, notes: stream.liveNotes };
-}
 
 async function initialSyncInBrowser(server: AppServer, username: string, expectNotes: number): Promise<number> {
   const device = await launchDevice('initial-sync', PROBE_FILE);
@@ -104,7 +88,7 @@ export async function runSync(plan: Plan, r: Results, log: (s: string) => void):
   try {
     const total = plan.initialSync.actions;
     log(`seeding the server with ${total} actions`);
-    const seeded = await seededAccount(server, total);
+    const seeded = await seedAccount(server, 'bench_initial', new ActionStream({ clients: 1, createShare: 0.1, total, seed: 3 }), total);
     r.sizes.initialSyncActions = total;
     log('initial sync into a fresh browser device');
     let ms: number;

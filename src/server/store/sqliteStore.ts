@@ -27,7 +27,8 @@ export interface SqliteStoreOptions {
 
 type Db = Database.Database;
 
-function openConnection(file: string, busyTimeoutMs: number): Db {
+/** A connection with the store's settings (also what the bench's bare limit commits on). */
+export function openConnection(file: string, busyTimeoutMs: number): Db {
   const db = new Database(file);
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
