@@ -2,9 +2,9 @@
 // URL is given, else the embedded SQLite file with an in-process bus.
 
 import path from 'node:path';
-import { memoryBus, type Bus } from './bus';
+import { memoryBus, type Bus } from './bus/bus';
 import type { Logger } from './logger';
-import { postgresBus } from './postgresBus';
+import { postgresBus } from './bus/postgresBus';
 import { memoryLimiters, postgresLimiters, type LimiterFactory } from './security/limiters';
 import { openPostgresStore } from './store/postgresStore';
 import { openSqliteStore } from './store/sqliteStore';

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HttpBindings } from '@hono/node-server';
 import type { ErrorBody, ErrorCode } from '../sync/protocol';
-import type { Bus } from './bus';
+import type { Bus } from './bus/bus';
 import type { Clock } from './clock';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';

@@ -1,11 +1,11 @@
-// The client's own transport (src/sync/transport.ts) against the real server app: what one sends the
+// The client's own transport (src/sync/cycle/transport.ts) against the real server app: what one sends the
 // other accepts, and each server error reaches the client as the kind it acts on.
 
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from '../../src/server/testing';
 import { LIMITS } from '../../src/sync/protocol';
-import { httpTransport, SyncError } from '../../src/sync/transport';
+import { httpTransport, SyncError } from '../../src/sync/cycle/transport';
 import { makeAction, makeActions } from './helpers';
 
 describe('client transport against the server', () => {

@@ -8,7 +8,7 @@ import { formatHlc } from '../../src/sync/hlc';
 import { mergeAll, type EntityState } from '../../src/sync/merge';
 import { diffSplices } from '../../src/sync/text/splices';
 import { makeEdit } from '../../src/sync/text/yjsText';
-import { httpTransport } from '../../src/sync/transport';
+import { httpTransport } from '../../src/sync/cycle/transport';
 import { createTestServer, type TestServer } from '../../src/server/testing';
 import type { Action as ActionV1 } from '../fixtures/clientV1/action';
 import { httpTransport as httpTransportV1, SyncError as SyncErrorV1 } from '../fixtures/clientV1/transport';

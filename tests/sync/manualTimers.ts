@@ -1,7 +1,7 @@
 // Timers driven by hand, for the scheduler and the sync engine's tests: time moves only when a
 // test says so.
 
-import type { Timers } from '../../src/sync/scheduler';
+import type { Timers } from '../../src/sync/cycle/scheduler';
 
 /** Timers driven by hand: advance(ms) fires what is due, in order. */
 export function manualTimers(): Timers & { advance(ms: number): void; pending(): number[] } {

@@ -6,8 +6,8 @@
 import { createTestServer, type TestServer } from '../../src/server/testing';
 import { mergeAll, type EntityState } from '../../src/sync/merge';
 import type { SequencedAction } from '../../src/sync/action';
-import { runSyncCycle, type CycleResult, type SyncCycleOptions, type SyncStore } from '../../src/sync/syncCycle';
-import { httpTransport, type FetchLike, type Transport } from '../../src/sync/transport';
+import { runSyncCycle, type CycleResult, type SyncCycleOptions, type SyncStore } from '../../src/sync/cycle/syncCycle';
+import { httpTransport, type FetchLike, type Transport } from '../../src/sync/cycle/transport';
 import { ConflictService } from '../../src/worker/notes/conflictService';
 import { NotesService } from '../../src/worker/notes/notesService';
 import type { Db } from '../../src/worker/db/sql';

@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import { describeIssues, LIMITS, type AuthResponse } from '../../sync/protocol';
 import { hashToken, newToken } from '../auth';
-import type { SessionsEnded } from '../bus';
+import type { SessionsEnded } from '../bus/bus';
 import { apiError, clientAddress, readJson, retryLater, type AppContext, type AppDeps, type AppEnv } from '../http';
 import { errorMessage } from '../logger';
 import type { Refusal } from '../security/authLimits';

@@ -2,7 +2,7 @@
 // and ended at once when their session ends (sign-out, password change, sign out everywhere,
 // account deletion, and shutdown). Other instances hear of ended sessions through the bus.
 
-import type { SessionsEnded } from '../bus';
+import type { SessionsEnded } from '../bus/bus';
 
 export interface StreamOwner {
   readonly userId: string;

@@ -14,7 +14,7 @@ import sqlite3InitModule, { type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 // The package exports its wasm; importing it by URL lets Vite emit it (hashed) and tell us where,
 // instead of sqlite-wasm guessing a path next to a bundled chunk.
 import wasmUrl from '@sqlite.org/sqlite-wasm/sqlite3.wasm?url';
-import { backoffDelay, type BackoffPolicy } from '../../sync/backoff';
+import { backoffDelay, type BackoffPolicy } from '../../sync/cycle/backoff';
 import type { OpenedDatabase } from '../notes/notesService';
 
 /** The pool's OPFS directory. Changing it orphans every existing user's notes. */

@@ -26,16 +26,18 @@
 // wire schema, so the log never holds an action the server would refuse.
 
 import * as v from 'valibot';
-import type { Action, ActionType, TextEdit } from '../../sync/action';
-import { isCollectionName, isTextField, type CollectionName } from '../../sync/collections';
-import { diffSplices, rebaseSplices } from '../../sync/text/splices';
-import { createDocCache, makeEdit, updateProblem, type TextDocCache } from '../../sync/text/yjsText';
+import type { Action } from '../../sync/action';
+import { isCollectionName, type CollectionName } from '../../sync/collections';
+import { createDocCache, updateProblem, type TextDocCache } from '../../sync/text/yjsText';
 import { formatHlc, maxHlc, parseHlc, receiveHlc, sendHlc } from '../../sync/hlc';
-import { entityKey, fieldStamp, fieldStamps, isVisible, mergeAction, type Conflict, type EntityState } from '../../sync/merge';
+import { entityKey, isVisible, mergeAction, type Conflict, type EntityState } from '../../sync/merge';
 import { ActionSchema, describeIssues } from '../../sync/protocol';
 import { actionMarks, appendAction, appendActions, findAction, listPendingActions, markAcked, quarantineAction } from './actionLog';
 import { listOpenConflicts, recordConflicts, type StoredConflict } from './conflicts';
 import { loadEntities, loadEntity, saveEntity } from './entityRows';
+import { baseFor, textEditsOf, type LocalWrite } from './localWrite';
+
+export type { LocalWrite } from './localWrite';
 import { pruneCovered } from './compaction';
 import { ValidationError } from '../errors';
 import {
@@ -58,25 +60,6 @@ export interface StoreDeps {
   readonly now: () => number;
   /** Makes action ids and the client id (UUIDv7 in the app). */
   readonly newId: () => string;
-}
-
-export interface LocalWrite {
-  readonly collection: CollectionName;
-  readonly entityId: string;
-  readonly type: ActionType;
-  /** create/update/restore: the fields written; delete/purge: none. */
-  readonly payload?: Readonly<Record<string, string>>;
-  /** Per field, the stamp the user edited on top of; defaults to the row's current stamp. */
-  readonly base?: Readonly<Record<string, string>>;
-  /**
-   * Text fields edited rather than replaced: the text the user's change was made on (`from`) and
-   * what they made of it (`to`). Turned into Yjs operations on the field's document, carried over
-   * any change that reached the document since `from` was read. A field with no base yet is written
-   * as a replace.
-   */
-  readonly textEdits?: Readonly<Record<string, { readonly from: string; readonly to: string }>>;
-  /** Made where the user acted, so a retried call is applied once. */
-  readonly actionId?: string;
 }
 
 export interface LocalResult {
@@ -178,7 +161,7 @@ export class Store {
       const clock = sendHlc(readClock(this.db, this.clientId), this.hlcNow());
       writeClock(this.db, clock);
       const payload: Record<string, string> = w.type === 'delete' || w.type === 'purge' ? {} : { ...w.payload };
-      const edits = w.type === 'delete' || w.type === 'purge' ? {} : this.makeEdits(w, current, payload);
+      const edits = w.type === 'delete' || w.type === 'purge' ? {} : textEditsOf(w, current, payload, this.textDocs);
       const base = baseFor(w, payload, current);
       const action: Action = {
         id: w.actionId ?? this.deps.newId(),
@@ -279,32 +262,6 @@ export class Store {
     });
   }
 
-  /** Text edits as Yjs updates on the current bases; a field without a base goes to `payload` as a replace. */
-  private makeEdits(w: LocalWrite, current: EntityState | undefined, payload: Record<string, string>): Record<string, TextEdit> {
-    const edits: Record<string, TextEdit> = {};
-    for (const [field, { from, to }] of Object.entries(w.textEdits ?? {})) {
-      if (!isTextField(w.collection, field)) throw new ValidationError(`${field} is not a text field`);
-      const baseStamp = current?.stamps[field];
-      if (!current || baseStamp === undefined || current.purgedStamp !== null) {
-        payload[field] = to;
-        continue;
-      }
-      const src = {
-        key: `${w.collection}/${w.entityId}/${field}`,
-        baseStamp,
-        baseText: current.texts?.[field]?.doc ? '' : (current.fields[field] ?? ''),
-        doc: current.texts?.[field]?.doc ?? null,
-      };
-      const now = current.fields[field] ?? '';
-      const mine = diffSplices(from, to);
-      // Carried over, a change may come to nothing (what it deleted is gone already): the edit is then
-      // an empty update, still one action for the one call.
-      const splices = now === from ? mine : rebaseSplices(from, mine, now);
-      edits[field] = { base: baseStamp, update: makeEdit(src, splices, this.textDocs).update };
-    }
-    return edits;
-  }
-
   /** The current rows of every entity a page's actions name, by entityKey, in one query per collection. */
   private loadTouched(actions: readonly RemoteAction[]): Map<string, EntityState> {
     const ids = new Map<CollectionName, Set<string>>();
@@ -348,33 +305,6 @@ export class Store {
   openConflicts(): StoredConflict[] {
     return listOpenConflicts(this.db);
   }
-}
-
-/**
- * What the writer had seen, per field (DESIGN.md section 3): an edit sends, for each field it
- * writes, the stamp the UI showed (or the row's current one); a delete sends the stamps of every
- * field, so a device whose later edit the deleter never saw can tell it lost that edit.
- */
-function baseFor(
-  w: LocalWrite,
-  payload: Readonly<Record<string, string>>,
-  current: EntityState | undefined,
-): Record<string, string> | undefined {
-  switch (w.type) {
-    case 'delete':
-      return current && Object.keys(current.stamps).length > 0 ? fieldStamps(current) : undefined;
-    case 'purge':
-      return undefined;
-    case 'create':
-      if (current === undefined) return undefined;
-      break;
-    case 'update':
-    case 'restore':
-      break;
-  }
-  const base: Record<string, string> = {};
-  for (const f of Object.keys(payload)) base[f] = w.base?.[f] ?? (current ? fieldStamp(current, f) : undefined) ?? '';
-  return base;
 }
 
 /**

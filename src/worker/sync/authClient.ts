@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { ACCOUNT_ROUTES, OkResponseSchema } from '../../sync/accountProtocol';
 import { AuthResponseSchema, CredentialsSchema, describeIssues, ErrorBodySchema, type AuthResponse, type Credentials, type ErrorCode } from '../../sync/protocol';
-import type { FetchLike } from '../../sync/transport';
+import type { FetchLike } from '../../sync/cycle/transport';
 import { AuthError, NetworkError } from '../errors';
 
 export interface AuthClientOptions {

@@ -6,10 +6,10 @@
 // server refuses the session (401), which the engine's next sync cycle then acts on.
 
 import * as v from 'valibot';
-import { backoffDelay, type BackoffPolicy } from '../../sync/backoff';
+import { backoffDelay, type BackoffPolicy } from '../../sync/cycle/backoff';
 import { HeadEventSchema } from '../../sync/protocol';
-import type { Timers } from '../../sync/scheduler';
-import type { FetchLike } from '../../sync/transport';
+import type { Timers } from '../../sync/cycle/scheduler';
+import type { FetchLike } from '../../sync/cycle/transport';
 
 export interface LiveEvents {
   /** True once the stream has given up (refused) or was closed. */

@@ -16,10 +16,10 @@
 // device signed out by another one (password change, sign out everywhere, deletion) knows at once.
 // Every status change is published (hooks.status), and pulled changes reach the pages (hooks.changed).
 
-import type { BackoffPolicy } from '../../sync/backoff';
-import { SyncScheduler, type SyncTrigger, type Timers } from '../../sync/scheduler';
-import { runSyncCycle, type SyncCycleOptions, type SyncStore } from '../../sync/syncCycle';
-import { httpTransport, SyncError, type FetchLike, type Transport } from '../../sync/transport';
+import type { BackoffPolicy } from '../../sync/cycle/backoff';
+import { SyncScheduler, type SyncTrigger, type Timers } from '../../sync/cycle/scheduler';
+import { runSyncCycle, type SyncCycleOptions, type SyncStore } from '../../sync/cycle/syncCycle';
+import { httpTransport, SyncError, type FetchLike, type Transport } from '../../sync/cycle/transport';
 import { countPendingActions } from '../store/actionLog';
 import type { SyncStatus } from '../api';
 import { dropSession, forgetAccount, readSession, type Session } from './account';

@@ -4,7 +4,7 @@
 
 import type { Action } from '../../sync/action';
 import type { PullResponse } from '../../sync/protocol';
-import type { SyncStore } from '../../sync/syncCycle';
+import type { SyncStore } from '../../sync/cycle/syncCycle';
 import { entitiesOfActions, markAcked, requeueOwnAcked } from '../store/actionLog';
 import { appendSnapshot, DEFAULT_SNAPSHOT_EVERY, entitiesDue, pruneCovered, resetSnapshotsForNewEpoch } from '../store/compaction';
 import { setSyncCursor, setSyncEpoch } from '../db/meta';

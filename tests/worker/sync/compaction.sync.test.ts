@@ -8,8 +8,8 @@ import { getNote } from '../../../src/worker/notes/noteQueries';
 import { materializedState, replayLog } from '../../../src/worker/store/replay';
 import { canonicalStates, count } from '../helpers';
 import { createTestServer } from '../../../src/server/testing';
-import { runSyncCycle } from '../../../src/sync/syncCycle';
-import { httpTransport } from '../../../src/sync/transport';
+import { runSyncCycle } from '../../../src/sync/cycle/syncCycle';
+import { httpTransport } from '../../../src/sync/cycle/transport';
 import { replayServerLog, simWorld, type SimClient, type SimWorld } from '../syncHelpers';
 
 let world: SimWorld;

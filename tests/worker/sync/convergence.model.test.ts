@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isDeleted } from '../../../src/sync/merge';
-import { SyncError } from '../../../src/sync/transport';
+import { SyncError } from '../../../src/sync/cycle/transport';
 import { listNotes, getNote } from '../../../src/worker/notes/noteQueries';
 import { materializedState, replayLog } from '../../../src/worker/store/replay';
 import { canonicalStates, count } from '../helpers';

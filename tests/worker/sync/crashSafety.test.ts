@@ -4,8 +4,8 @@
 // process (new Store, new SyncStore), the way the browser reopens its OPFS file.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncError, type Transport } from '../../../src/sync/transport';
-import { runSyncCycle } from '../../../src/sync/syncCycle';
+import { SyncError, type Transport } from '../../../src/sync/cycle/transport';
+import { runSyncCycle } from '../../../src/sync/cycle/syncCycle';
 import { materializedState } from '../../../src/worker/store/replay';
 import { canonicalStates, count } from '../helpers';
 import { reopen, replayServerLog, simWorld, snapshot, type SimClient, type SimWorld } from '../syncHelpers';

@@ -2,7 +2,7 @@
 // talking to the real server in-process, with the network, timers and live stream injected.
 
 import { createTestServer, type TestServer } from '../../../src/server/testing';
-import type { FetchLike } from '../../../src/sync/transport';
+import type { FetchLike } from '../../../src/sync/cycle/transport';
 import type { SyncStatus } from '../../../src/worker/api';
 import { authClient } from '../../../src/worker/sync/authClient';
 import type { LiveEventHandlers, LiveEvents } from '../../../src/worker/sync/liveEvents';

@@ -12,8 +12,8 @@
 //   refused for a limit (storage full, rate, busy) stays pending, the pull still runs (other
 //   devices' changes arrive), and the cycle then fails with the refusal so it retries later.
 
-import type { Action } from './action';
-import type { PullResponse } from './protocol';
+import type { Action } from '../action';
+import type { PullResponse } from '../protocol';
 import { SyncError, type Transport } from './transport';
 
 export interface SyncStore {

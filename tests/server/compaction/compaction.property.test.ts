@@ -8,10 +8,10 @@
 import fc from 'fast-check';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS } from '../../src/server/store/compaction';
-import { createTestServer, type TestServer } from '../../src/server/testing';
-import type { Action } from '../../src/sync/action';
-import { backendKinds, createTestDatabase, type TestDatabase } from './backends';
+import { DAY_MS } from '../../../src/server/store/compaction';
+import { createTestServer, type TestServer } from '../../../src/server/testing';
+import type { Action } from '../../../src/sync/action';
+import { backendKinds, createTestDatabase, type TestDatabase } from '../backends';
 import { compactionSpace, uncovered, type CompactionSpace } from './compactionFixture';
 
 const ENTITIES = 3;

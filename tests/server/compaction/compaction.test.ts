@@ -3,16 +3,16 @@
 // them; a basis beyond head is refused; covered rows are deleted after RETENTION_DAYS (on the
 // injected clock), or at once with 0.
 
-import { makeEdit } from '../../src/sync/text/yjsText';
+import { makeEdit } from '../../../src/sync/text/yjsText';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, PURGE_PER_PUSH } from '../../src/server/store/compaction';
-import { startCoveredSweep } from '../../src/server/store/sweep';
-import { createTestServer, type TestServer } from '../../src/server/testing';
-import { silentLogger } from '../../src/server/logger';
-import { backendKinds, createTestDatabase, type TestDatabase } from './backends';
+import { DAY_MS, PURGE_PER_PUSH } from '../../../src/server/store/compaction';
+import { startCoveredSweep } from '../../../src/server/store/sweep';
+import { createTestServer, type TestServer } from '../../../src/server/testing';
+import { silentLogger } from '../../../src/server/logger';
+import { backendKinds, createTestDatabase, type TestDatabase } from '../backends';
 import { compactionSpace } from './compactionFixture';
-import { expectError, makeAction } from './helpers';
+import { expectError, makeAction } from '../helpers';
 
 const RETENTION_MS = 30 * DAY_MS;
 // The clock moves by months here; sessions must outlive that.

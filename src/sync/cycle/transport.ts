@@ -2,7 +2,7 @@
 // validated before use; every failure becomes a SyncError whose kind tells the cycle what to do.
 
 import * as v from 'valibot';
-import type { Action } from './action';
+import type { Action } from '../action';
 import {
   ErrorBodySchema,
   PullResponseSchema,
@@ -13,7 +13,7 @@ import {
   type ErrorCode,
   type PullResponse,
   type PushResponse,
-} from './protocol';
+} from '../protocol';
 
 export type SyncErrorKind =
   | 'network' // no answer: offline, DNS, connection reset, timeout

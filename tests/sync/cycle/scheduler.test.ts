@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SyncScheduler } from '../../src/sync/scheduler';
-import { manualTimers } from './manualTimers';
-import { backoffDelay } from '../../src/sync/backoff';
+import { SyncScheduler } from '../../../src/sync/cycle/scheduler';
+import { manualTimers } from '../manualTimers';
+import { backoffDelay } from '../../../src/sync/cycle/backoff';
 
 
 const flush = () => new Promise((r) => setTimeout(r, 0));

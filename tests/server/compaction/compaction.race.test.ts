@@ -6,12 +6,12 @@
 
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushTransactionInfo } from '../../src/server/store/types';
-import { createTestServer, type TestServer } from '../../src/server/testing';
-import type { SequencedAction } from '../../src/sync/action';
-import { backendKinds, createTestDatabase, type TestDatabase } from './backends';
+import type { PushTransactionInfo } from '../../../src/server/store/types';
+import { createTestServer, type TestServer } from '../../../src/server/testing';
+import type { SequencedAction } from '../../../src/sync/action';
+import { backendKinds, createTestDatabase, type TestDatabase } from '../backends';
 import { compactionSpace, uncovered, type Pushed } from './compactionFixture';
-import { sleep } from './helpers';
+import { sleep } from '../helpers';
 
 /** Holds the next push transaction open (inside it, before COMMIT) until released. */
 class Gate {

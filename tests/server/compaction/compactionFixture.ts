@@ -3,10 +3,10 @@
 // what pull must serve: every row not covered by a later snapshot of its entity (store/compaction.ts).
 
 import { uuidv7 } from 'uuidv7';
-import type { TestServer } from '../../src/server/testing';
-import type { Action } from '../../src/sync/action';
-import type { PushResponse } from '../../src/sync/protocol';
-import { api, makeAction, makeSnapshot } from './helpers';
+import type { TestServer } from '../../../src/server/testing';
+import type { Action } from '../../../src/sync/action';
+import type { PushResponse } from '../../../src/sync/protocol';
+import { api, makeAction, makeSnapshot } from '../helpers';
 
 export interface Pushed {
   readonly action: Action;

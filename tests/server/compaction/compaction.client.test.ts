@@ -1,15 +1,15 @@
 // The sync cycle over a compacted log: seq has gaps where covered rows were, and the cycle
-// (src/sync/syncCycle.ts) must not assume it is contiguous. It stores the page's `cursor`, never
+// (src/sync/cycle/syncCycle.ts) must not assume it is contiguous. It stores the page's `cursor`, never
 // seq + 1, as the worker's applyPage does (src/worker/sync/syncStore.ts); this holds it to that, with
 // pages small enough to end next to covered ranges. (A worker-level test needs the worker to store
 // pulled snapshots first: every gap comes before the snapshot that covers it.)
 
 import { uuidv7 } from 'uuidv7';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from '../../src/server/testing';
-import type { PullResponse } from '../../src/sync/protocol';
-import { runSyncCycle, type SyncStore } from '../../src/sync/syncCycle';
-import { httpTransport } from '../../src/sync/transport';
+import { createTestServer, type TestServer } from '../../../src/server/testing';
+import type { PullResponse } from '../../../src/sync/protocol';
+import { runSyncCycle, type SyncStore } from '../../../src/sync/cycle/syncCycle';
+import { httpTransport } from '../../../src/sync/cycle/transport';
 import { compactionSpace, type CompactionSpace } from './compactionFixture';
 
 /** A device's sync state in memory: what it was served, page by page. */

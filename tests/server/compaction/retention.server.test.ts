@@ -3,11 +3,11 @@
 
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/server/clock';
-import { DAY_MS } from '../../src/server/store/compaction';
-import { backendKinds, createTestDatabase, type TestDatabase } from './backends';
-import { api, makeAction, makeSnapshot } from './helpers';
-import { listen } from './listening';
+import { ManualClock } from '../../../src/server/clock';
+import { DAY_MS } from '../../../src/server/store/compaction';
+import { backendKinds, createTestDatabase, type TestDatabase } from '../backends';
+import { api, makeAction, makeSnapshot } from '../helpers';
+import { listen } from '../listening';
 
 for (const kind of backendKinds) {
   describe(`covered history sweep in the server process [${kind}]`, () => {
