@@ -2,10 +2,9 @@
 // device, each word its own save, goes up as a hundred small edits and, every 20 of them, a snapshot
 // of the whole note. A device signing in later downloads the snapshot and the few edits after it,
 // not the whole history: about the size of the text, not of every keystroke's record.
-import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { expectSynced, openDevice, openNote, signIn, uniqueUsername, type Device } from './devices';
-import { listItem, ui } from './helpers';
+import { expectSaved, listItem, ui } from './helpers';
 
 // A hundred saves, then two sign-ins and syncs: well over one page's default.
 test.describe.configure({ timeout: 240_000 });
@@ -21,11 +20,6 @@ test.afterEach(async () => {
   await Promise.all(devices.map((d) => d.context.close()));
   devices = [];
 });
-
-/** The editor says the text on screen is in the database. */
-async function expectSaved(page: Page): Promise<void> {
-  await expect(page.getByRole('region', { name: 'Editor', exact: true }).getByText('Saved', { exact: true })).toBeVisible();
-}
 
 test('a note typed word by word reaches a new device as a snapshot: it downloads about the size of the text, not of its history', async ({
   browser,
