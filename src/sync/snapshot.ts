@@ -1,7 +1,7 @@
 // Snapshot actions (DESIGN.md sections 2 and 4): the whole state of one entity, made by a client and
 // pushed like any action with `basis` = the server seq it had pulled up to.
 //
-// Invariants (tests/sync/join.property.test.ts, tests/worker/store/snapshots.test.ts):
+// Invariants (tests/sync/join.property.test.ts, tests/worker/sync/compaction.sync.test.ts):
 // - Applying a snapshot is joining its state (join.ts): it equals applying the actions it covers,
 //   and the actions after it still merge on top, in any order.
 // - Its text documents are garbage-collected (loaded and encoded again), so deleted text does not

@@ -35,6 +35,11 @@ export async function createNote(page: Page, title: string, body: string): Promi
   await expect(listItem(page, title)).toContainText(body.split('\n')[0]!.slice(0, 20));
 }
 
+/** The editor says the text on screen is in the database. */
+export async function expectSaved(page: Page): Promise<void> {
+  await expect(page.getByRole('region', { name: 'Editor', exact: true }).getByText('Saved', { exact: true })).toBeVisible();
+}
+
 /** Titles in the list, top to bottom. */
 export async function listedTitles(page: Page): Promise<string[]> {
   return ui(page).list.getByRole('listitem').locator('.note-title').allInnerTexts();

@@ -4,7 +4,7 @@
 import type { Browser, Page, TestInfo } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { conflicts, expectSynced, notSyncedMark, openDevice, openNote, signIn, uniqueUsername, type Device } from './devices';
-import { createNote, listItem, ui } from './helpers';
+import { createNote, expectSaved, listItem, ui } from './helpers';
 
 const FIRST = 'first line';
 const SECOND = 'second line';
@@ -41,11 +41,6 @@ async function caretToEndOfFirstLine(page: Page): Promise<void> {
   await ui(page).body.click();
   await page.keyboard.press('Control+Home');
   await page.keyboard.press('End');
-}
-
-/** The editor says the text on screen is in the database. */
-async function expectSaved(page: Page): Promise<void> {
-  await expect(page.getByRole('region', { name: 'Editor', exact: true }).getByText('Saved', { exact: true })).toBeVisible();
 }
 
 /** The body's caret (selection start and end) as a person would see it. */

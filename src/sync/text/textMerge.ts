@@ -1,6 +1,6 @@
 // The merge rule of a text field (DESIGN.md sections 2 and 3): a base and the Yjs edits made on it.
 //
-// Invariants (property tests in tests/sync/textMerge.property.test.ts):
+// Invariants (property tests in tests/sync/text/textMerge.property.test.ts):
 // - The state of a text field is a function of the set of writes it has seen, whatever their order
 //   or batching: base = the replace with the greatest stamp; document = its seed plus every edit
 //   made on it; waiting = the edits on a base greater than the current one (kept until it arrives);

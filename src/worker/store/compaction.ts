@@ -1,7 +1,7 @@
 // The device's side of compaction (DESIGN.md sections 4 and 5, step 4): snapshots of entities with
 // many actions since their last one, and pruning of the log they cover.
 //
-// Invariants (tests/worker/store/compaction.test.ts, the convergence model test):
+// Invariants (tests/worker/sync/compaction.sync.test.ts, the convergence model test):
 // - A snapshot is made only of an entity with nothing pending or quarantined here, with basis = the
 //   sync cursor: this device has every action of it up to there, so the server may drop them.
 // - Pruning deletes only acknowledged actions whose server seq is known and <= a snapshot's basis,
