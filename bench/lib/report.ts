@@ -114,6 +114,10 @@ function syncRows(r: Results): Row[] {
       met: check(r.bootstrap10kMs, (v) => v <= 1_500),
     },
     { figure: 'The same account pulled as its whole history (new device)', ours: ms(r.bootstrapHistoryPullMs) },
+    {
+      figure: 'Stored bytes per note after compaction: server (served / with retained history), devices (history pull / bootstrap)',
+      ours: `${size(r, 'serverLiveBytesPerNote', '-')} / ${size(r, 'serverBytesPerNoteWithRetained', '-')} B; ${size(r, 'deviceBytesPerNoteAfterHistoryPull', '-')} / ${size(r, 'deviceBytesPerNoteAfterBootstrap', '-')} B`,
+    },
     { figure: 'Propagation A -> B p50 / p95 (live events)', ours: `${ms(r.propagationP50Ms)} / ${ms(r.propagationP95Ms)}`, target: '<= 100 ms p50', met: check(r.propagationP50Ms, (v) => v <= 100) },
     {
       figure: `Text edit on the wire: one saved word in a ${missing(body) ? '10 KB' : num(body, ' B')} note`,

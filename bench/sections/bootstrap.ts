@@ -10,6 +10,7 @@
 //   snapshots once the app compacts, the same whole-history pull until then.
 // The server is the real app on a SQLite file (as `npm start` uses), seeded in-process.
 
+import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,17 +25,33 @@ import { round } from '../lib/stats';
 import { ActionStream } from '../lib/synthetic';
 import { openApp } from './app';
 
-/** ms from a new device's sign-in until it is synced and its list counts the account's notes. */
-async function newDeviceUntilShown(server: AppServer, account: SeededAccount, label: string): Promise<number> {
+/**
+ * ms from a new device's sign-in until it is synced and its list counts the account's notes, and
+ * the bytes the origin then stores (the device's database on OPFS, as the browser counts it).
+ */
+async function newDeviceUntilShown(server: AppServer, account: SeededAccount, label: string): Promise<{ ms: number; deviceBytes: number }> {
   const device = await launchDevice(label, PROBE_FILE);
   try {
     const page = await openApp(device, `${server.url}/`, label);
     const ms = await page.evaluate(([u, p, n]) => window.__notesBench!.signInUntilShown(u, p, n), [account.username, PASSWORD, account.notes] as const);
     const listed = await page.evaluate(() => window.__notesBench!.listCount());
     if (listed !== account.notes) throw new Error(`the ${label} device lists ${listed} notes, the account has ${account.notes}`);
-    return ms;
+    const deviceBytes = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    return { ms, deviceBytes };
   } finally {
     await device.close();
+  }
+}
+
+/** Bytes of the actions the server stores: those pull serves, and all (covered ones included). */
+function serverBytes(file: string): { live: number; all: number } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const size = `length(CAST(payload AS BLOB)) + coalesce(length(CAST(base AS BLOB)), 0) + coalesce(length(CAST(edits AS BLOB)), 0) + coalesce(length(CAST(state AS BLOB)), 0)`;
+    const row = db.prepare(`SELECT coalesce(sum(${size}), 0) AS allBytes, coalesce(sum(CASE WHEN covered_at IS NULL THEN ${size} END), 0) AS liveBytes FROM actions`).get() as { allBytes: number; liveBytes: number };
+    return { live: row.liveBytes, all: row.allBytes };
+  } finally {
+    db.close();
   }
 }
 
@@ -51,10 +68,20 @@ export async function runBootstrap(plan: Plan, r: Results, log: (s: string) => v
     r.sizes.bootstrapActions = actions;
 
     log('a new device pulls the whole history');
-    r.bootstrapHistoryPullMs = round(await newDeviceUntilShown(server, account, 'history-pull'));
+    const first = await newDeviceUntilShown(server, account, 'history-pull');
+    r.bootstrapHistoryPullMs = round(first.ms);
     log(`whole history: ${r.bootstrapHistoryPullMs} ms; a second new device bootstraps`);
-    r.bootstrap10kMs = round(await newDeviceUntilShown(server, account, 'bootstrap'));
+    const second = await newDeviceUntilShown(server, account, 'bootstrap');
+    r.bootstrap10kMs = round(second.ms);
     log(`bootstrap: ${r.bootstrap10kMs} ms`);
+    // Stored bytes per note after compaction: on the server what pull still serves (covered rows
+    // wait out RETENTION_DAYS, counted apart), and on each device the origin's storage.
+    const stored = serverBytes(path.join(dataDir, 'notes.sqlite'));
+    r.sizes.serverLiveBytesPerNote = round(stored.live / notes);
+    r.sizes.serverBytesPerNoteWithRetained = round(stored.all / notes);
+    r.sizes.deviceBytesPerNoteAfterHistoryPull = round(first.deviceBytes / notes);
+    r.sizes.deviceBytesPerNoteAfterBootstrap = round(second.deviceBytes / notes);
+    log(`stored bytes per note: server ${r.sizes.serverLiveBytesPerNote} (with retained history ${r.sizes.serverBytesPerNoteWithRetained}), devices ${r.sizes.deviceBytesPerNoteAfterHistoryPull} / ${r.sizes.deviceBytesPerNoteAfterBootstrap}`);
   } finally {
     await server.close();
     await rm(dataDir, { recursive: true, force: true });
