@@ -6,6 +6,8 @@ export interface Plan {
   readonly writes: { warmup: number; reps: number; bodyChars: number };
   readonly reads: { notes: number; pointReads: number; listReps: number };
   readonly merge: { histories: number[]; batch: number; oursReps: number; seedReps: number };
+  /** A pulled page of `batch` text edits into `notes` notes (Yjs documents loaded and merged). */
+  readonly mergeText: { notes: number; batch: number; reps: number };
   readonly ui: { warmup: number; reps: number; bodyChars: number };
   readonly coldStart: { notes: number; reps: number; visibleReps: number };
   readonly initialSync: { actions: number };
@@ -23,6 +25,7 @@ export const fullPlan: Plan = {
   writes: { warmup: 100, reps: 1_000, bodyChars: 300 },
   reads: { notes: 10_000, pointReads: 1_000, listReps: 20 },
   merge: { histories: [1_000, 10_000, 100_000], batch: 1_000, oursReps: 7, seedReps: 3 },
+  mergeText: { notes: 1_000, batch: 1_000, reps: 5 },
   ui: { warmup: 20, reps: 200, bodyChars: 300 },
   coldStart: { notes: 10_000, reps: 7, visibleReps: 20 },
   initialSync: { actions: 100_000 },
@@ -38,6 +41,7 @@ export const quickPlan: Plan = {
   writes: { warmup: 5, reps: 30, bodyChars: 300 },
   reads: { notes: 300, pointReads: 30, listReps: 3 },
   merge: { histories: [200, 1_000], batch: 100, oursReps: 2, seedReps: 1 },
+  mergeText: { notes: 50, batch: 50, reps: 1 },
   ui: { warmup: 2, reps: 10, bodyChars: 300 },
   coldStart: { notes: 200, reps: 2, visibleReps: 3 },
   initialSync: { actions: 1_000 },

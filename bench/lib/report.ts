@@ -92,6 +92,9 @@ function mergeRows(r: Results): Row[] {
     rows.push({ figure: `Merge flatness: into ${num(last.history)} over into ${num(first.history)}`, ours: x(flat), ratio: x(flat), target: '>= 0.8x', met: check(flat, (v) => v >= 0.8) });
   }
   if (r.merge.length === 0) rows.push({ figure: 'Merge of a pulled page', ours: 'skipped', target: '>= 50,000/s', met: null });
+  const mt = r.sizes.mergeText;
+  const mtSize = Array.isArray(mt) ? `${num(mt[1] ?? null)} edits into ${num(mt[0] ?? null)} notes` : 'N edits';
+  rows.push({ figure: `Merge of a pulled page of text edits (${mtSize}, Yjs documents loaded and stored)`, ours: num(r.mergeTextEditsPerSec, ' actions/s') });
   return rows;
 }
 

@@ -72,6 +72,8 @@ export interface Results {
   coldStartEmptyMs: number | null;
   offlineReloadMs: number | null;
   merge: MergeFigures[];
+  /** A pulled page of text edits (Yjs updates on their notes' bases) merged, actions/s. */
+  mergeTextEditsPerSec: number | null;
   initialSync100kActionsPerSec: number | null;
   initialSync100kMs: number | null;
   /** 'browser': the app's worker synced over HTTP; 'node': runSyncCycle + Store in Node (fallback). */
@@ -119,6 +121,7 @@ export function emptyResults(mode: 'full' | 'quick', command: string): Results {
     coldStartEmptyMs: null,
     offlineReloadMs: null,
     merge: [],
+    mergeTextEditsPerSec: null,
     initialSync100kActionsPerSec: null,
     initialSync100kMs: null,
     initialSyncVia: null,

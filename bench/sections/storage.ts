@@ -74,6 +74,11 @@ export async function runStorage(plan: Plan, r: Results, log: (s: string) => voi
       if (!m.agree) throw new Error(`merge at ${history}: the incremental merge and the full replay ended with different rows`);
     }
     r.sizes.mergeReps = [plan.merge.oursReps, plan.merge.seedReps];
+
+    log(`merge ${plan.mergeText.batch} text edits into ${plan.mergeText.notes} notes`);
+    const t = await page.evaluate((o) => window.storageBench!.mergeText(o), plan.mergeText);
+    r.mergeTextEditsPerSec = Math.round((t.batch / median(t.ms)) * 1000);
+    r.sizes.mergeText = [t.notes, t.batch];
   } finally {
     await device.close();
     await server.close();

@@ -52,11 +52,27 @@ export interface MergeSamples {
   readonly notes: number;
 }
 
+export interface TextMergeOptions {
+  /** Notes already on the device (bodies of ~1 KB, made elsewhere), the history merged into. */
+  readonly notes: number;
+  /** Text edits in the pulled page: a word typed into a note's body, Yjs updates on its base. */
+  readonly batch: number;
+  readonly reps: number;
+}
+
+export interface TextMergeSamples {
+  readonly ms: number[];
+  readonly notes: number;
+  readonly batch: number;
+}
+
 export interface StorageBench {
   environment(): Promise<Environment>;
   writes(o: WriteOptions): Promise<WriteSamples>;
   reads(o: ReadOptions): Promise<ReadSamples>;
   merge(o: MergeOptions): Promise<MergeSamples>;
+  /** A pulled page of text edits (Yjs) merged into notes made elsewhere: the documents load, merge and store. */
+  mergeText(o: TextMergeOptions): Promise<TextMergeSamples>;
   /** Fills the app's own database (its pool and file) with notes, as if synced in. Run on the app's origin. */
   seedApp(notes: number): Promise<{ notes: number }>;
 }

@@ -12,7 +12,8 @@ import { DB_FILE, loadSqlite, POOL_CAPACITY, POOL_DIRECTORY } from '../../../src
 import type { Db } from '../../../src/worker/db/sql';
 import { Store } from '../../../src/worker/store/store';
 import { ActionStream, text } from '../../lib/synthetic';
-import type { MergeOptions, MergeSamples, ReadOptions, StorageBench, WriteOptions } from './contract';
+import type { MergeOptions, MergeSamples, ReadOptions, StorageBench, TextMergeOptions, TextMergeSamples, WriteOptions } from './contract';
+import { makeEdit } from '../../../src/sync/text/yjsText';
 import { notesDigest, seedReconcile } from './seedDesign';
 
 type Pool = Awaited<ReturnType<Awaited<ReturnType<typeof loadSqlite>>['installOpfsSAHPoolVfs']>>;
@@ -199,6 +200,54 @@ const bench: StorageBench = {
     }
     p.unlink(workFile);
     return { history: o.history, batch: o.batch, oursMs, seedMs, agree: oursDigest === seedDigest, notes };
+  },
+
+  async mergeText(o: TextMergeOptions): Promise<TextMergeSamples> {
+    const p = await pool();
+    const historyFile = '/text-history.sqlite3';
+    const workFile = '/text-work.sqlite3';
+    const rnd = ((seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31))(7);
+    const writer = uuidv7();
+    const editor = uuidv7();
+    const creates: Action[] = [];
+    for (let i = 0; i < o.notes; i++) {
+      creates.push({ id: uuidv7(), collection: 'notes', entityId: uuidv7(), type: 'create', payload: { title: `Note ${i}`, body: text(1_000, rnd) }, hlc: formatHlc({ ms: 1_750_000_000_000 + i, counter: 0, node: writer }), clientId: writer });
+    }
+    // Each edit a word typed at a random place of a note's body, on the base its create made.
+    const batch: Action[] = [];
+    for (let i = 0; i < o.batch; i++) {
+      const c = creates[Math.floor(rnd() * creates.length)]!;
+      const body = c.payload.body!;
+      const base = `${c.hlc}|${c.id}`;
+      const at = Math.floor(rnd() * body.length);
+      const update = makeEdit({ key: `${i}`, baseStamp: base, baseText: body, doc: null }, [{ index: at, deleteCount: 0, insert: ' word' }]).update;
+      batch.push({ id: uuidv7(), collection: 'notes', entityId: c.entityId, type: 'update', payload: {}, edits: { body: { base, update } }, hlc: formatHlc({ ms: 1_760_000_000_000 + i, counter: 0, node: editor }), clientId: editor });
+    }
+    const built = await freshDb(historyFile);
+    try {
+      const store = Store.open(built, deps);
+      for (let i = 0; i < creates.length; i += 1_000) store.applyRemote(creates.slice(i, i + 1_000));
+    } finally {
+      built.close();
+    }
+    const image = p.exportFile(historyFile);
+    p.unlink(historyFile);
+    const ms: number[] = [];
+    for (let rep = 0; rep <= o.reps; rep++) {
+      p.unlink(workFile);
+      await p.importDb(workFile, image);
+      const db = new p.OpfsSAHPoolDb(workFile);
+      try {
+        const store = Store.open(db, deps);
+        const t0 = performance.now();
+        store.applyRemote(batch);
+        if (rep > 0) ms.push(performance.now() - t0); // the first is a warm-up
+      } finally {
+        db.close();
+      }
+    }
+    p.unlink(workFile);
+    return { ms, notes: o.notes, batch: o.batch };
   },
 
   async seedApp(notes: number) {
