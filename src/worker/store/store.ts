@@ -230,6 +230,11 @@ export class Store {
             marks.set(a.id, { status: 'acked', serverSeq: seq ?? logged.serverSeq });
             acked++;
             if (logged.status === 'pending') touch(collection, a.entityId).ackChanged = true;
+          } else if (seq !== null && logged.serverSeq !== null && seq > logged.serverSeq && !fresh.has(a.id)) {
+            // Served again at a later seq: its row was covered and deleted, then a retry of it was
+            // stored anew. Pruning must compare with the seq the server serves it at now.
+            markAcked(this.db, a.id, seq);
+            marks.set(a.id, { status: 'acked', serverSeq: seq });
           }
           continue;
         }
