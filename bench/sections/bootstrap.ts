@@ -21,6 +21,7 @@ import { serveApp, type AppServer } from '../lib/httpServer';
 import type { Plan } from '../lib/plan';
 import type { Results } from '../lib/results';
 import { seedAccount, type SeededAccount } from '../lib/seedServer';
+import { STORED_BYTES_SQL } from '../../src/server/store/rows';
 import { round } from '../lib/stats';
 import { ActionStream } from '../lib/synthetic';
 import { openApp } from './app';
@@ -47,7 +48,7 @@ async function newDeviceUntilShown(server: AppServer, account: SeededAccount, la
 function serverBytes(file: string): { live: number; all: number } {
   const db = new Database(file, { readonly: true });
   try {
-    const size = `length(CAST(payload AS BLOB)) + coalesce(length(CAST(base AS BLOB)), 0) + coalesce(length(CAST(edits AS BLOB)), 0) + coalesce(length(CAST(state AS BLOB)), 0)`;
+    const size = STORED_BYTES_SQL.sqlite;
     const row = db.prepare(`SELECT coalesce(sum(${size}), 0) AS allBytes, coalesce(sum(CASE WHEN covered_at IS NULL THEN ${size} END), 0) AS liveBytes FROM actions`).get() as { allBytes: number; liveBytes: number };
     return { live: row.liveBytes, all: row.allBytes };
   } finally {

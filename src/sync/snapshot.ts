@@ -18,7 +18,7 @@ import { joinEntities } from './join';
 import { fieldStamp, isDeleted, type Conflict, type EntityState, type MergeResult } from './entity';
 import { stampClientId, type Stamp } from './stamp';
 import { fromBase64, toBase64 } from './text/base64';
-import { compactWaiting, type TextState } from './text/textMerge';
+import { compactWaiting, equalBytes, type TextState } from './text/textMerge';
 import { compactState, textOf, type TextDocCache } from './text/yjsText';
 
 export interface SnapshotContent {
@@ -185,7 +185,7 @@ function sameState(a: EntityState, b: EntityState): boolean {
     const dx = x?.doc ?? null;
     const dy = y?.doc ?? null;
     if (dx === dy) continue;
-    if (dx === null || dy === null || dx.length !== dy.length || dx.some((byte, i) => byte !== dy[i])) return false;
+    if (dx === null || dy === null || !equalBytes(dx, dy)) return false;
   }
   return true;
 }

@@ -6,7 +6,7 @@
 
 import type postgres from 'postgres';
 import { expiredBefore, PURGE_PER_PUSH, type Cover } from './compaction';
-import { ROW_OVERHEAD_BYTES } from './rows';
+import { ROW_OVERHEAD_BYTES, STORED_BYTES_SQL } from './rows';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -18,8 +18,7 @@ async function deleteAndRelease(sql: Sql, which: postgres.PendingQuery<postgres.
   const [row] = await sql<{ n: string }[]>`
     WITH gone AS (
       DELETE FROM actions WHERE ${which}
-      RETURNING space_id, octet_length(payload) + coalesce(octet_length(base), 0) + coalesce(octet_length(edits), 0)
-                + coalesce(octet_length(state), 0) + ${ROW_OVERHEAD_BYTES} AS bytes
+      RETURNING space_id, ${sql.unsafe(STORED_BYTES_SQL.postgres)} + ${ROW_OVERHEAD_BYTES} AS bytes
     ), freed AS (
       UPDATE spaces SET stored_bytes = greatest(0, stored_bytes - f.bytes)
       FROM (SELECT space_id, sum(bytes) AS bytes FROM gone GROUP BY space_id) f

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { pageCursor, planCovers, retentionOf } from './compaction';
 import { coverInPush, deleteCovered, storedRows } from './postgresCompaction';
-import { fromRow, ROW_OVERHEAD_BYTES, rowBytes, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
+import { fromRow, ROW_OVERHEAD_BYTES, rowBytes, STORED_BYTES_SQL, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
 import { postgresMigrations } from './postgresMigrations';
 import { StoreBusyError, type PullPage, type PushOutcome, type Store, type StoreHooks, type TokenRecord, type UserRecord } from './types';
 
@@ -212,8 +212,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const rows = await sql<(StoredActionColumns & { total: string })[]>`
         SELECT ${sql.unsafe(SELECT_ACTION_COLUMNS)}, total FROM (
           SELECT *, row_number() OVER w AS n, count(*) OVER () AS total,
-                 sum(octet_length(payload) + coalesce(octet_length(base), 0) + coalesce(octet_length(edits), 0)
-                     + coalesce(octet_length(state), 0) + ${ROW_OVERHEAD_BYTES}) OVER w AS upto
+                 sum(${sql.unsafe(STORED_BYTES_SQL.postgres)} + ${ROW_OVERHEAD_BYTES}) OVER w AS upto
           FROM (
             SELECT ${sql.unsafe(SELECT_ACTION_COLUMNS)} FROM actions
             WHERE space_id = ${spaceId} AND seq > ${cursor} AND seq <= ${head} AND covered_at IS NULL

@@ -96,6 +96,12 @@ export const SELECT_ACTION_COLUMNS = 'id, seq, collection, entity_id, type, payl
  */
 export const ROW_OVERHEAD_BYTES = 200;
 
+/** rowBytes without the overhead, as SQL over the actions table, per dialect (UTF-8 bytes of each column). */
+export const STORED_BYTES_SQL = {
+  sqlite: `length(CAST(payload AS BLOB)) + coalesce(length(CAST(base AS BLOB)), 0) + coalesce(length(CAST(edits AS BLOB)), 0) + coalesce(length(CAST(state AS BLOB)), 0)`,
+  postgres: `octet_length(payload) + coalesce(octet_length(base), 0) + coalesce(octet_length(edits), 0) + coalesce(octet_length(state), 0)`,
+} as const;
+
 export function rowBytes(r: Pick<ActionRow, 'payload' | 'base' | 'edits' | 'state'>): number {
   const len = (s: string | null) => (s === null ? 0 : Buffer.byteLength(s));
   return len(r.payload) + len(r.base) + len(r.edits) + len(r.state) + ROW_OVERHEAD_BYTES;

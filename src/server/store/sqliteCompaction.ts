@@ -9,11 +9,10 @@
 
 import type Database from 'better-sqlite3';
 import { expiredBefore, PURGE_PER_PUSH, type Cover } from './compaction';
-import { ROW_OVERHEAD_BYTES } from './rows';
+import { ROW_OVERHEAD_BYTES, STORED_BYTES_SQL } from './rows';
 
 // What a deleted row gave back to its space's quota (rows.ts rowBytes, in SQL).
-const FREED = `RETURNING space_id, length(CAST(payload AS BLOB)) + coalesce(length(CAST(base AS BLOB)), 0)
-  + coalesce(length(CAST(edits AS BLOB)), 0) + coalesce(length(CAST(state AS BLOB)), 0) + ${ROW_OVERHEAD_BYTES} AS bytes`;
+const FREED = `RETURNING space_id, ${STORED_BYTES_SQL.sqlite} + ${ROW_OVERHEAD_BYTES} AS bytes`;
 
 type Db = Database.Database;
 

@@ -85,7 +85,7 @@ export function compactWaiting(waiting: readonly WaitingEdit[]): WaitingEdit[] {
     }));
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
