@@ -34,6 +34,7 @@ async function openLeader(): Promise<LeaderServices> {
     now: () => Date.now(),
     newId: uuidv7,
     storageNearlyFull,
+    timers,
   });
   const origin = self.location.origin;
   const fetchFromWorker = (input: string, init?: RequestInit) => self.fetch(input, init);

@@ -92,6 +92,17 @@ export function finalizeStatements(db: Db): void {
 /** Open transactions per connection, so a write made inside another one nests instead of failing. */
 const depth = new WeakMap<Db, number>();
 
+/** Told after each top-level commit of inTransaction (work that follows writes: the search index). */
+const commitListeners = new WeakMap<Db, Set<() => void>>();
+
+/** Calls `listener` after every commit of an outermost inTransaction on `db`; returns the unsubscribe. */
+export function onCommit(db: Db, listener: () => void): () => void {
+  let set = commitListeners.get(db);
+  if (!set) commitListeners.set(db, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
 /**
  * Runs `fn` in one write transaction: all of its writes commit together or none do. Called inside
  * another inTransaction it runs in a savepoint, so a composed write (apply an action and resolve the
@@ -118,6 +129,7 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
   } finally {
     depth.set(db, level);
   }
+  if (level === 0) for (const l of commitListeners.get(db) ?? []) l();
   return result;
 }
 

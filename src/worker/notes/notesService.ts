@@ -24,7 +24,8 @@ import { ChangeHub } from '../tabs/changeHub';
 import { DatabaseLockedError, NotFoundError, StorageFullError, storageFailure, ValidationError } from '../errors';
 import { getNote, listNotes, noteSummaries } from './noteQueries';
 import { searchNotes } from './search';
-import type { Db } from '../db/sql';
+import { indexSoonAfterWrites, type IndexTimers } from './searchIndex';
+import { onCommit, type Db } from '../db/sql';
 import { Store, type RemoteAction, type RemoteOptions, type RemoteResult, type StoreDeps } from '../store/store';
 import {
   CreateOptionsSchema,
@@ -58,6 +59,8 @@ export interface ServiceEnv extends StoreDeps {
    * reports a quota failure as a plain I/O error, so only the storage estimate can tell.
    */
   readonly storageNearlyFull?: () => Promise<boolean>;
+  /** When given, the search index catches up soon after writes (searchIndex.ts); else before each search only. */
+  readonly timers?: IndexTimers;
 }
 
 interface Opened {
@@ -234,6 +237,7 @@ export class NotesService {
     const outcome = await this.env.openDatabase();
     if (outcome.state === 'locked') return { result: { state: 'locked', storage: 'opfs', clientId: '' } };
     const store = Store.open(outcome.db, this.env);
+    if (this.env.timers) indexSoonAfterWrites(store.db, this.env.timers, (l) => onCommit(store.db, l));
     const result: OpenResult = {
       state: 'ready',
       storage: outcome.storage,

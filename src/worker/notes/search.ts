@@ -1,4 +1,5 @@
-// Full-text search over visible notes with the FTS5 index of migration v3 (notes_fts).
+// Full-text search over visible notes with the FTS5 index of migration v3 (notes_fts), brought up
+// to date from its queue (migration v5, searchIndex.ts) before every query.
 //
 // The user's text never reaches FTS5 as query syntax: it is cut into terms the way the unicode61
 // tokenizer cuts text (runs of letters, digits, marks), and every term becomes a quoted prefix
@@ -17,6 +18,7 @@
 import { stampMs } from '../../sync/stamp';
 import type { NoteSearchHit, TextRange } from '../api';
 import { snippetOf } from './noteQueries';
+import { indexQueuedNotes } from './searchIndex';
 import { int, text, textOrNull, type Db } from '../db/sql';
 
 /** Most terms a query may have; the rest are ignored (a pasted paragraph is not a search). */
@@ -107,6 +109,8 @@ export function searchNotes(db: Db, query: string, options: SearchOptions = {}):
   const match = ftsQuery(query);
   if (match === undefined) return [];
   const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_SEARCH_LIMIT)), MAX_SEARCH_LIMIT);
+  // Writes queue their rows for the index (searchIndex.ts): what is queued is indexed first.
+  indexQueuedNotes(db);
   const rows = db.selectObjects(
     `SELECT n.id, n.title, n.changed_stamp, substr(n.body, 1, ${SNIPPET_SOURCE_CHARS}) AS head,
             highlight(notes_fts, 0, char(2), char(3)) AS title_marked,

@@ -111,19 +111,23 @@ export function quarantineAction(db: Db, id: string, error: string): void {
   run(db, `UPDATE actions SET status = 'quarantined', error = ? WHERE id = ? AND status = 'pending'`, [error, id]);
 }
 
+// The pending rows are those of the partial index actions_pending_by_entity (migration v2); named,
+// because the planner would otherwise walk the whole log in local_seq order to find them.
+const PENDING = `actions INDEXED BY actions_pending_by_entity WHERE status = 'pending'`;
+
 /** The upload queue, oldest first. */
 export function listPendingActions(db: Db, limit: number): Action[] {
-  return selectRows(db, `SELECT ${COLUMNS} FROM actions WHERE status = 'pending' ORDER BY local_seq LIMIT ?`, [limit]).map((r) => rowToLogged(r).action);
+  return selectRows(db, `SELECT ${COLUMNS} FROM ${PENDING} ORDER BY local_seq LIMIT ?`, [limit]).map((r) => rowToLogged(r).action);
 }
 
 export function countPendingActions(db: Db): number {
   // A snapshot waiting to go up is housekeeping, not a change of the user's.
-  const row = selectRow(db, `SELECT count(*) AS n FROM actions WHERE status = 'pending' AND type != 'snapshot'`);
+  const row = selectRow(db, `SELECT count(*) AS n FROM ${PENDING} AND type != 'snapshot'`);
   return row ? int(row, 'n') : 0;
 }
 
 export function listQuarantinedActions(db: Db): LoggedAction[] {
-  return selectRows(db, `SELECT ${COLUMNS} FROM actions WHERE status = 'quarantined' ORDER BY local_seq`).map(rowToLogged);
+  return selectRows(db, `SELECT ${COLUMNS} FROM actions INDEXED BY actions_quarantined WHERE status = 'quarantined' ORDER BY local_seq`).map(rowToLogged);
 }
 
 /** Every action in insertion order, one at a time (replay must not hold 100k rows at once). */
@@ -142,7 +146,7 @@ export function* iterateActions(db: Db, pageSize = 1_000): Generator<LoggedActio
 
 /** Every pending action with its log position, oldest first (re-stamping walks the whole queue). */
 export function listPendingLogged(db: Db): LoggedAction[] {
-  return db.selectObjects(`SELECT ${COLUMNS} FROM actions WHERE status = 'pending' ORDER BY local_seq`).map(rowToLogged);
+  return db.selectObjects(`SELECT ${COLUMNS} FROM ${PENDING} ORDER BY local_seq`).map(rowToLogged);
 }
 
 /** The greatest HLC the server has: every acked action, ours or pulled. Null on an empty log. */

@@ -1,8 +1,8 @@
 // The materialized table of a collection, one row per entity, mapped to and from merge.ts's
 // EntityState. Generic over collections.ts: the table is named after the collection and has, per
 // field, a value column and a `<field>_stamp` column (NULL until an action wrote the field).
-// Saving or clearing rows of notes also updates its full-text index, by the triggers of migration
-// v3, in the same statement; `doc` (the index's rowid) is assigned by SQLite and never written here.
+// Saving or clearing rows of notes also queues them for its full-text index, by the triggers of
+// migration v5, in the same statement; `doc` (the index's rowid) is assigned by SQLite, never written here.
 
 import { collections, fieldNames, isTextField, type CollectionName, type FieldSpec } from '../../sync/collections';
 import { isVisible, lastChangedStamp, type EntityState } from '../../sync/merge';

@@ -18,8 +18,8 @@
 // Stamps are taken on the corrected clock, now() + the server clock offset (meta.ts), so a device
 // whose clock is minutes off still stamps in the server's time once it has pulled.
 //
-// The search index (notes_fts) follows the materialized rows through triggers (migrations.ts v3),
-// so every write here, local or pulled, updates it in the same transaction.
+// The search index (notes_fts) follows the materialized rows through triggers (migrations.ts v5):
+// every write here, local or pulled, queues its rows in the same transaction; searchIndex.ts indexes them.
 //
 // Failures throw and leave nothing behind: every write is in one transaction. Input from other
 // threads is validated before it gets here (validation.ts); actions are checked again against the

@@ -1,0 +1,82 @@
+// The full-text index (notes_fts) brought up to date from its queue (migration v5), in one
+// transaction per batch: soon after writes, when the worker is idle, and always before a search
+// matches, so a search never misses a saved note nor finds a deleted one. A write touches no FTS5
+// page: a new note is found above the index's greatest doc, a changed or deleted one is queued by
+// the triggers of migration v5 with the text the index holds for it.
+
+import { inTransaction, int, run, selectRow, type Db } from '../db/sql';
+
+/** How long after a commit the queued rows are indexed: writes in a burst share one batch. */
+export const INDEX_DELAY_MS = 500;
+
+export interface IndexTimers {
+  readonly set: (fn: () => void, ms: number) => unknown;
+}
+
+/** The greatest doc in the index: rows above it are new since the last batch (migration v5). */
+function indexedUpTo(db: Db): number {
+  return int(selectRow(db, 'SELECT coalesce(max(id), 0) AS w FROM notes_fts_docsize') ?? { w: 0 }, 'w');
+}
+
+/** True when some note's text changed, or a note was made or deleted, since the index caught up. */
+export function indexBehind(db: Db): boolean {
+  if (selectRow(db, 'SELECT 1 AS queued FROM notes_fts_queue LIMIT 1') !== undefined) return true;
+  return selectRow(db, 'SELECT 1 AS newer FROM notes WHERE doc > ? LIMIT 1', [indexedUpTo(db)]) !== undefined;
+}
+
+/**
+ * Indexes what is behind: takes each queued row's indexed text out (the text the queue kept, the
+ * only one FTS5 can delete by), puts in the current text of the queued rows that still exist and
+ * of every row above the index's greatest doc, empties the queue. One transaction: an index half
+ * caught up is never committed. Returns the rows indexed.
+ */
+export function indexQueuedNotes(db: Db): number {
+  if (!indexBehind(db)) return 0;
+  return inTransaction(db, () => {
+    const upTo = indexedUpTo(db);
+    const n = int(
+      selectRow(
+        db,
+        `SELECT (SELECT count(*) FROM notes_fts_queue q JOIN notes n ON n.doc = q.doc) + (SELECT count(*) FROM notes WHERE doc > ?) AS n`,
+        [upTo],
+      ) ?? { n: 0 },
+      'n',
+    );
+    run(db, `INSERT INTO notes_fts (notes_fts, rowid, title, body) SELECT 'delete', doc, title, body FROM notes_fts_queue WHERE indexed = 1`);
+    run(
+      db,
+      `INSERT INTO notes_fts (rowid, title, body)
+       SELECT n.doc, n.title, n.body FROM notes_fts_queue q JOIN notes n ON n.doc = q.doc
+       UNION ALL
+       SELECT doc, title, body FROM notes WHERE doc > ?`,
+      [upTo],
+    );
+    run(db, 'DELETE FROM notes_fts_queue');
+    return n;
+  });
+}
+
+/**
+ * Keeps the index close behind the notes: after a commit that queued rows, one batch a little later
+ * (never more than one waiting). A batch that fails (the database closed meanwhile, the disk full)
+ * is left to the next commit or search, which index the same queue.
+ */
+export function indexSoonAfterWrites(db: Db, timers: IndexTimers, onCommit: (listener: () => void) => void): void {
+  let waiting = false;
+  const batch = (): void => {
+    waiting = false;
+    try {
+      if (db.pointer !== undefined) indexQueuedNotes(db);
+    } catch {
+      // Retried by the next commit or search.
+    }
+  };
+  const soon = (): void => {
+    if (waiting) return;
+    waiting = true;
+    timers.set(batch, INDEX_DELAY_MS);
+  };
+  onCommit(soon);
+  // Rows queued before the last close (the tab went away within the delay).
+  if (indexBehind(db)) soon();
+}
