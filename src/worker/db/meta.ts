@@ -2,7 +2,7 @@
 // and where sync stands. They live in the database, not in memory, so they commit and roll back
 // with the writes they belong to.
 
-import { formatHlc, initialHlc, parseHlc, type Hlc } from '../../sync/hlc';
+import { formatHlc, initialHlc, maxHlc, parseHlc, type Hlc } from '../../sync/hlc';
 import { run, selectRow, text, type Db } from './sql';
 
 export const metaKeys = {
@@ -31,9 +31,17 @@ export function ensureClientId(db: Db, newId: () => string): string {
   return id;
 }
 
+/**
+ * The clock: the greater of the one kept in meta and the stamp of the last action logged. A local
+ * write logs its stamp and need not also rewrite meta (a B-tree page less per commit); whatever
+ * logs after it (a pulled page, a snapshot, re-stamping) reads this and writes meta itself.
+ */
 export function readClock(db: Db, clientId: string): Hlc {
   const s = getMeta(db, metaKeys.hlc);
-  return s === undefined ? initialHlc(clientId) : { ...parseHlc(s), node: clientId };
+  const kept = s === undefined ? initialHlc(clientId) : { ...parseHlc(s), node: clientId };
+  const last = selectRow(db, 'SELECT hlc FROM actions ORDER BY local_seq DESC LIMIT 1');
+  const logged = last === undefined ? undefined : text(last, 'hlc');
+  return logged === undefined ? kept : maxHlc(kept, parseHlc(logged));
 }
 
 export function writeClock(db: Db, hlc: Hlc): void {

@@ -158,8 +158,8 @@ export class Store {
       }
       const current = this.entity(w.collection, w.entityId);
       const now = this.deps.now();
+      // The action logged below carries the new clock (readClock reads it back): meta is not rewritten.
       const clock = sendHlc(readClock(this.db, this.clientId), this.hlcNow());
-      writeClock(this.db, clock);
       const payload: Record<string, string> = w.type === 'delete' || w.type === 'purge' ? {} : { ...w.payload };
       const edits = w.type === 'delete' || w.type === 'purge' ? {} : textEditsOf(w, current, payload, this.textDocs);
       const base = baseFor(w, payload, current);

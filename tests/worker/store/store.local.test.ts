@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseHlc } from '../../../src/sync/hlc';
+import { formatHlc, parseHlc } from '../../../src/sync/hlc';
 import { stampOf } from '../../../src/sync/stamp';
 import { findAction } from '../../../src/worker/store/actionLog';
-import { getMeta } from '../../../src/worker/db/meta';
+import { readClock } from '../../../src/worker/db/meta';
 import { getNote } from '../../../src/worker/notes/noteQueries';
 import { Store } from '../../../src/worker/store/store';
 import { count, fakeClock, fillUp, idMaker, memoryDb, openStore } from '../helpers';
@@ -30,7 +30,8 @@ describe('Store.applyLocal: one transaction per user change', () => {
     clock.set(1_000_000_000_000);
     const b = store.applyLocal({ collection: 'notes', entityId: NOTE, type: 'update', payload: { title: 'later' } });
     expect(b.action.hlc > a.action.hlc).toBe(true);
-    expect(getMeta(store.db, 'hlc')).toBe(b.action.hlc);
+    // The clock is what the next stamp follows: the last logged one (meta is not rewritten per write).
+    expect(formatHlc(readClock(store.db, store.clientId))).toBe(b.action.hlc);
   });
 
   it('keeps the clock and client id in the database: reopening continues where it stopped', async () => {
@@ -94,7 +95,7 @@ describe('Store.applyLocal: one transaction per user change', () => {
     const before = {
       note: getNote(store.db, NOTE),
       actions: count(store.db, 'SELECT count(*) FROM actions'),
-      hlc: getMeta(store.db, 'hlc'),
+      hlc: formatHlc(readClock(store.db, store.clientId)),
     };
     fillUp(store.db);
 
@@ -107,7 +108,7 @@ describe('Store.applyLocal: one transaction per user change', () => {
     expect(error).toMatchObject({ resultCode: 13 });
     expect(count(store.db, 'SELECT count(*) FROM actions')).toBe(before.actions);
     expect(getNote(store.db, NOTE)).toEqual(before.note);
-    expect(getMeta(store.db, 'hlc')).toBe(before.hlc);
+    expect(formatHlc(readClock(store.db, store.clientId))).toBe(before.hlc);
 
     // Nothing is left half-open: the next small write succeeds.
     store.applyLocal({ collection: 'notes', entityId: NOTE, type: 'update', payload: { title: 'ok' } });
