@@ -97,7 +97,7 @@ function oneLine(s: string): string {
   return s.replace(/[\r\n\t]/g, ' ');
 }
 
-const hasPending = `EXISTS (SELECT 1 FROM actions a WHERE a.collection = 'notes' AND a.entity_id = n.id AND a.status = 'pending' AND a.type != 'snapshot')`;
+const hasPending = `EXISTS (SELECT 1 FROM actions a INDEXED BY actions_pending_by_entity WHERE a.collection = 'notes' AND a.entity_id = n.id AND a.status = 'pending' AND a.type != 'snapshot')`;
 const hasMarkers = (column: string) => `(instr(${column}, char(2)) > 0 OR instr(${column}, char(3)) > 0)`;
 
 export interface SearchOptions {
