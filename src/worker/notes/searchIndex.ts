@@ -57,9 +57,9 @@ export function indexQueuedNotes(db: Db): number {
 }
 
 /**
- * Keeps the index close behind the notes: after a commit that queued rows, one batch a little later
- * (never more than one waiting). A batch that fails (the database closed meanwhile, the disk full)
- * is left to the next commit or search, which index the same queue.
+ * Keeps the index close behind the notes: after a commit, one batch a little later (never more than
+ * one waiting; a batch with nothing behind writes nothing, so its own commit ends the chain). A batch
+ * that fails (the database closed meanwhile, the disk full) is left to the next commit or search.
  */
 export function indexSoonAfterWrites(db: Db, timers: IndexTimers, onCommit: (listener: () => void) => void): void {
   let waiting = false;
