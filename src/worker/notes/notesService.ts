@@ -22,7 +22,7 @@ import {
 } from '../api';
 import { ChangeHub } from '../tabs/changeHub';
 import { DatabaseLockedError, NotFoundError, StorageFullError, storageFailure, ValidationError } from '../errors';
-import { getNote, listNotes, noteOfState, noteSummaries } from './noteQueries';
+import { getNote, listNotes, noteIdUsed, noteOfState, noteSummaries } from './noteQueries';
 import { searchNotes } from './search';
 import type { Db } from '../db/sql';
 import { Store, type LocalResult, type RemoteAction, type RemoteOptions, type RemoteResult, type StoreDeps } from '../store/store';
@@ -128,7 +128,7 @@ export class NotesService {
     const store = await this.store();
     const id = o.id ?? this.env.newId();
     // An id in use is refused, unless this is the same call again (its action id is in the log).
-    if (store.entity(COLLECTION, id) && !(o.actionId !== undefined && store.hasAction(o.actionId))) {
+    if (noteIdUsed(store.db, id) && !(o.actionId !== undefined && store.hasAction(o.actionId))) {
       throw new ValidationError('id: a note with this id already exists');
     }
     const r = await this.write(() =>
