@@ -170,20 +170,26 @@ export function createNotesStore(client: NotesClient): NotesStore {
     }
   }
 
-  // Moves run one at a time, in the order asked: a Delete pressed while a note chosen in the list is
-  // still opening (its predecessor saving first) acts on the chosen note, not the one being left.
+  // Moves run one at a time, in the order asked. The list shows a new note or a delete at once, so
+  // the next click can come before the move behind it is done: a Delete pressed while a note chosen
+  // in the list is still opening acts on the chosen note, and the Trash opened right after a delete
+  // stays open (the delete's own move to the list came first).
   let moves: Promise<void> = Promise.resolve();
   let movesWaiting = 0;
+
+  function inOrder(run: () => Promise<void>): Promise<void> {
+    const move = moves.then(() => attempt(run));
+    moves = move;
+    return move;
+  }
 
   /** Runs a move to another note with the editor read-only until it is done (see `switching`). */
   function switchingNotes(run: () => Promise<void>): Promise<void> {
     movesWaiting++;
     setSwitching(true);
-    const move = moves.then(() => attempt(run)).finally(() => {
+    return inOrder(run).finally(() => {
       if (--movesWaiting === 0) setSwitching(false);
     });
-    moves = move;
-    return move;
   }
 
   const select = (id: string, focusEditor = false): Promise<void> =>
@@ -284,14 +290,14 @@ export function createNotesStore(client: NotesClient): NotesStore {
     });
 
   const backToList = (): Promise<void> =>
-    attempt(async () => {
+    inOrder(async () => {
       if (await editor.flush()) setView('list');
       else explainUnsaved();
     });
 
   // The open note's text is saved first: on a phone the Trash takes the editor's place.
   const openTrash = (): Promise<void> =>
-    attempt(async () => {
+    inOrder(async () => {
       if (await editor.flush()) setView('trash');
       else explainUnsaved();
     });
