@@ -35,7 +35,7 @@ function writeRows(r: Results): Row[] {
     { figure: 'Durable write p50 (applyLocal, one transaction)', ours: ms(r.writeP50Ms), limit: `bare INSERT ${ms(r.bareInsertP50Ms)}`, ratio: x(r.writeToBareRatio), target: '<= 1.3x bare', met: check(r.writeToBareRatio, (v) => v <= 1.3) },
     { figure: 'Durable write p99', ours: ms(r.writeP99Ms), limit: `bare INSERT ${ms(r.bareInsertP99Ms)}`, ratio: x(ratio(r.writeP99Ms, r.bareInsertP99Ms)) },
     {
-      figure: 'UI round trip p50 / p95 (page -> Comlink -> commit -> page)',
+      figure: 'UI round trip p50 / p95 (worker API createNote: page -> Comlink -> commit -> page)',
       ours: `${ms(r.uiRoundTripP50Ms)} / ${ms(r.uiRoundTripP95Ms)}`,
       limit: `store write p50 ${ms(r.writeP50Ms)}`,
       ratio: overWrite === null ? '' : `${overWrite >= 0 ? '+' : ''}${overWrite} ms`,
@@ -44,7 +44,7 @@ function writeRows(r: Results): Row[] {
     },
     { figure: 'Read round trip p50 (getNote: page -> Comlink -> page)', ours: ms(r.uiReadRoundTripP50Ms) },
     {
-      figure: 'Write to visible p50 / p95 (call -> list in the DOM)',
+      figure: "Write to visible p50 / p95 (the page's own optimistic create: call -> list in the DOM)",
       ours: `${ms(r.writeToVisibleP50Ms)} / ${ms(r.writeToVisibleP95Ms)}`,
       limit: `evolu ${ms(evolu?.writeToVisibleP50Ms)}`,
       ratio: x(evolu?.writeToVisibleRatio),

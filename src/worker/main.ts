@@ -35,6 +35,8 @@ async function openLeader(): Promise<LeaderServices> {
     newId: uuidv7,
     storageNearlyFull,
     timers,
+    // The page has its answer before the others hear of the write (it shows it already, optimistically).
+    afterReply: (announce) => void setTimeout(announce, 0),
   });
   const origin = self.location.origin;
   const fetchFromWorker = (input: string, init?: RequestInit) => self.fetch(input, init);

@@ -23,8 +23,8 @@ export async function openApp(page: Page, path = '/'): Promise<void> {
 }
 
 /**
- * Makes a note and waits until the list shows it with the start of its body: the list is read back
- * from the database, so seeing it there means both fields were saved.
+ * Makes a note and waits until the list shows it with the start of its body and the editor says it
+ * is saved (the list shows typed text at once, before it is saved: seeing it there is not enough).
  */
 export async function createNote(page: Page, title: string, body: string): Promise<void> {
   const app = ui(page);
@@ -33,6 +33,7 @@ export async function createNote(page: Page, title: string, body: string): Promi
   await app.title.fill(title);
   await app.body.fill(body);
   await expect(listItem(page, title)).toContainText(body.split('\n')[0]!.slice(0, 20));
+  await expectSaved(page);
 }
 
 /** The editor says the text on screen is in the database. */

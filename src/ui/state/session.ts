@@ -4,14 +4,28 @@
 import { batch, createSignal, type Accessor } from 'solid-js';
 import { NoteDraft, type EditableField, type SaveState } from '../logic/draft';
 import type { NotesClient } from '../connection/workerClient';
+import type { Note } from '../../worker/api';
+
+/** What the list needs to hear from the editor to show typed text before it is saved. */
+export interface EditorWatch {
+  /** The text of note `id` changed on screen; `dirty` while it differs from what is stored. */
+  typed(id: string, text: { readonly title: string; readonly body: string }, dirty: boolean): void;
+  /** Everything typed in note `id` is stored (or nothing was left to store). */
+  saved(id: string): void;
+  /** A save of note `id` failed: what it showed is not stored (the editor keeps the text). */
+  failed(id: string, error: unknown): void;
+}
 
 export interface EditorSession {
   readonly openId: Accessor<string | null>;
   readonly title: Accessor<string>;
   readonly body: Accessor<string>;
   readonly saveState: Accessor<SaveState>;
-  /** Shows note `id`, after saving the one open now. False if that save failed or the note is gone. */
-  open(id: string): Promise<boolean>;
+  /**
+   * Shows note `id`, after saving the one open now. False if that save failed or the note is gone.
+   * `known` is the note as the worker just answered it (a note created here): it is not read again.
+   */
+  open(id: string, known?: Note): Promise<boolean>;
   edit(field: EditableField, value: string): void;
   /** Saves what is typed now. False (and the text kept, the error in saveState) if it failed. */
   flush(): Promise<boolean>;
@@ -23,7 +37,7 @@ export interface EditorSession {
   noteChanged(ids: readonly string[]): Promise<void>;
 }
 
-export function createEditorSession(client: NotesClient): EditorSession {
+export function createEditorSession(client: NotesClient, watch?: EditorWatch): EditorSession {
   const [openId, setOpenId] = createSignal<string | null>(null);
   const [title, setTitle] = createSignal('');
   const [body, setBody] = createSignal('');
@@ -48,11 +62,11 @@ export function createEditorSession(client: NotesClient): EditorSession {
     }
   }
 
-  async function open(id: string): Promise<boolean> {
+  async function open(id: string, known?: Note): Promise<boolean> {
     if (draft?.id === id) return true;
     const token = ++openToken;
     if (!(await flush())) return false;
-    const note = await client.getNote(id);
+    const note = known?.id === id ? known : await client.getNote(id);
     if (token !== openToken) return false;
     if (!note) return false;
     draft?.dispose();
@@ -66,6 +80,9 @@ export function createEditorSession(client: NotesClient): EditorSession {
         return () => clearTimeout(timer);
       },
       onStateChange: (state) => {
+        // The list hears about every save, also the last one of a note the editor has left.
+        if (state.kind === 'saved') watch?.saved(id);
+        else if (state.kind === 'failed') watch?.failed(id, state.error);
         if (draft === next) setSaveState(state);
       },
     });
@@ -83,6 +100,7 @@ export function createEditorSession(client: NotesClient): EditorSession {
     draft.edit(field, value);
     if (field === 'title') setTitle(value);
     else setBody(value);
+    watch?.typed(draft.id, draft.values, draft.dirty);
   }
 
   function discard(): void {
@@ -114,6 +132,8 @@ export function createEditorSession(client: NotesClient): EditorSession {
       }
       if (current.adopt(note)) {
         show(current);
+        // Typing carried over onto the newer text is still unsaved: the list shows it so.
+        if (current.dirty) watch?.typed(current.id, current.values, true);
         return;
       }
     }

@@ -2,12 +2,14 @@
 // open, the note just deleted (for Undo), and what the user should be told. Views read these and
 // call the actions; only this module, session.ts, trashModel.ts and syncModel.ts talk to the worker.
 import { batch, createMemo, createSignal, type Accessor } from 'solid-js';
-import type { NoteSearchHit, NoteSummary, StorageKind } from '../../worker/api';
+import { uuidv7 } from 'uuidv7';
+import type { Note, NoteSearchHit, NoteSummary, StorageKind } from '../../worker/api';
 import { createFilesModel, type FilesModel } from './filesModel';
-import { keepUnchanged, patchList } from '../logic/listPatch';
+import { writtenRow } from '../logic/pendingRows';
 import { describeError } from '../text/messages';
+import { createNoteList } from './noteList';
 import { createSearchState } from './searchState';
-import { createEditorSession, type EditorSession } from './session';
+import { createEditorSession, type EditorSession, type EditorWatch } from './session';
 import { createSyncModel, type SyncModel } from './syncModel';
 import { createTrashModel, type TrashModel } from './trashModel';
 import { toWorkerError, type NotesClient } from '../connection/workerClient';
@@ -69,6 +71,12 @@ export interface NotesStore {
   /** Opens note `id`; with `focusEditor`, the focus goes on into its title (opened from the keyboard). */
   select(id: string, focusEditor?: boolean): Promise<void>;
   newNote(): Promise<void>;
+  /**
+   * Creates a note with this text, listed at once (before the worker answers; taken out again if
+   * it refuses). Resolves with the note once written; `confirmed` once the list holds its stored row.
+   * New note uses it; so does the bench (src/ui/browser/benchHook.ts).
+   */
+  createNoteShown(text: { readonly title: string; readonly body: string }): Promise<{ readonly note: Note; readonly confirmed: Promise<void> }>;
   deleteOpenNote(): Promise<void>;
   /** Brings the last deleted note back from the Trash and opens it. */
   undoDelete(): Promise<void>;
@@ -76,90 +84,50 @@ export interface NotesStore {
   openTrash(): Promise<void>;
 }
 
-/** A change of more notes than this reads the whole list again rather than patching it. */
-export const PATCH_MAX_IDS = 200;
-/** The first read on start: enough rows for a screen, so the list shows before the rest is read. */
-export const FIRST_SCREEN_ROWS = 100;
+export { FIRST_SCREEN_ROWS, PATCH_MAX_IDS } from './noteList';
 
 export function createNotesStore(client: NotesClient): NotesStore {
   const [phase, setPhase] = createSignal<Phase>({ kind: 'opening' });
-  // Unchanged notes keep their objects across updates (listPatch.ts): the keyed list does not
-  // render their rows again, and focus stays put, when one note changes.
-  const [notes, setNotes] = createSignal<readonly NoteSummary[]>([]);
-  const [listLoaded, setListLoaded] = createSignal(false);
   const [view, setView] = createSignal<View>('list');
   const [notice, setNotice] = createSignal<string | null>(null);
   const [titleFocus, setTitleFocus] = createSignal(0);
   const [switching, setSwitching] = createSignal(false);
   const [lastDeleted, setLastDeleted] = createSignal<DeletedNote | null>(null);
-  const editor = createEditorSession(client);
+  const list = createNoteList(client, (error) => setNotice(describeError(error)));
+  const notes = list.rows;
+  const editor = createEditorSession(client, typingShownInList());
   const sync = createSyncModel(client);
-  const trash = createTrashModel(client, () => refreshList());
+  const trash = createTrashModel(client, () => list.refreshAll());
   const files = createFilesModel(client);
 
   const search = createSearchState(client, (error) => setNotice(describeError(error)));
   const visibleNotes = createMemo((): readonly ListedNote[] => search.hits() ?? notes());
 
-  // One list read at a time, in order, so an older answer never overwrites a newer one. Changes
-  // arriving meanwhile are gathered: a few changed notes are read and patched in, many (a pulled
-  // page, a restart, another tab taking over) read the whole list again.
-  const pendingIds = new Set<string>();
-  let fullRead: 'none' | 'first-screen' | 'all' = 'none';
-  let reading: Promise<void> | null = null;
-  let onListed = (): void => undefined;
-
-  function readList(): Promise<void> {
-    if (reading) return reading;
-    if (fullRead === 'none' && pendingIds.size === 0) return Promise.resolve();
-    const run = (async () => {
-      try {
-        while (fullRead !== 'none' || pendingIds.size > 0) {
-          if (fullRead !== 'none') {
-            const firstScreen = fullRead === 'first-screen';
-            fullRead = firstScreen ? 'all' : 'none';
-            pendingIds.clear();
-            const list = await client.listNotes(firstScreen ? { limit: FIRST_SCREEN_ROWS } : undefined);
-            // Only the first screen: the rest comes with the next read (unless that was all there is).
-            if (firstScreen && list.length < FIRST_SCREEN_ROWS) fullRead = 'none';
-            batch(() => {
-              setNotes((previous) => keepUnchanged(previous, list));
-              setListLoaded(true);
-            });
-            onListed();
-          } else {
-            const ids = [...pendingIds];
-            pendingIds.clear();
-            try {
-              const { summaries, missing } = await client.getNoteSummaries(ids);
-              setNotes((previous) => patchList(previous, summaries, missing));
-            } catch (error) {
-              // An id the worker will not look up (not a note's): the whole list is read instead.
-              if (toWorkerError(error).kind !== 'ValidationError') throw error;
-              fullRead = 'all';
-            }
-          }
+  /**
+   * Typed text shows in the list row at once (title and first line), not after the debounced save;
+   * a save that fails takes the row back to what is stored, and the editor says why and keeps the text.
+   */
+  function typingShownInList(): EditorWatch {
+    return {
+      typed: (id, text, dirty) => {
+        const current = list.pending(id);
+        const stored = list.storedRow(id);
+        // Typed back to what is stored: the stored row is right (a new note not listed yet keeps its own).
+        if (!dirty) {
+          if (current && stored) list.rollBack(id, current);
+          return;
         }
-      } catch (error) {
-        setNotice(describeError(error));
-      } finally {
-        reading = null;
-      }
-    })();
-    reading = run;
-    return run;
-  }
-
-  /** Reads the whole list again (after a restore from the Trash, on start). */
-  function refreshList(): Promise<void> {
-    if (fullRead === 'none') fullRead = 'all';
-    return readList();
-  }
-
-  /** Brings the rows of notes `ids` up to date (a change event, a write made here). */
-  function refreshNotes(ids: readonly string[]): Promise<void> {
-    if (ids.length > PATCH_MAX_IDS || (!listLoaded() && fullRead === 'none')) fullRead = 'all';
-    else for (const id of ids) pendingIds.add(id);
-    return readList();
+        list.show(id, { kind: 'put', row: writtenRow(id, text, Date.now(), current?.kind === 'put' ? current.row : stored) });
+      },
+      saved: (id) => {
+        const current = list.pending(id);
+        if (current) void list.confirm(id, current);
+      },
+      failed: (id) => {
+        const current = list.pending(id);
+        if (current) list.rollBack(id, current);
+      },
+    };
   }
 
   async function start(): Promise<void> {
@@ -171,17 +139,15 @@ export function createNotesStore(client: NotesClient): NotesStore {
         opened = await client.open();
       }
       await client.subscribe((event) => {
-        void (event.all ? refreshList() : refreshNotes(event.entityIds));
+        void (event.all ? list.refreshAll() : list.refresh(event.entityIds));
         void search.refresh();
         trash.changed();
         void editor.noteChanged(event.entityIds).catch(() => undefined);
         sync.changed();
       });
       // The app shows as soon as the first screen of the list is read; the rest follows.
-      fullRead = 'first-screen';
-      const firstScreen = new Promise<void>((resolve) => (onListed = resolve));
       await Promise.all([
-        Promise.race([firstScreen, readList()]),
+        list.readFirstScreen(),
         // Without sync the notes still work: a failure here is logged, not a failed start.
         sync.start().catch((error: unknown) => console.error('notes: sync status is not available', error)),
       ]);
@@ -204,10 +170,26 @@ export function createNotesStore(client: NotesClient): NotesStore {
     }
   }
 
+  // Moves run one at a time, in the order asked. The list shows a new note or a delete at once, so
+  // the next click can come before the move behind it is done: a Delete pressed while a note chosen
+  // in the list is still opening acts on the chosen note, and the Trash opened right after a delete
+  // stays open (the delete's own move to the list came first).
+  let moves: Promise<void> = Promise.resolve();
+  let movesWaiting = 0;
+
+  function inOrder(run: () => Promise<void>): Promise<void> {
+    const move = moves.then(() => attempt(run));
+    moves = move;
+    return move;
+  }
+
   /** Runs a move to another note with the editor read-only until it is done (see `switching`). */
   function switchingNotes(run: () => Promise<void>): Promise<void> {
+    movesWaiting++;
     setSwitching(true);
-    return attempt(run).finally(() => setSwitching(false));
+    return inOrder(run).finally(() => {
+      if (--movesWaiting === 0) setSwitching(false);
+    });
   }
 
   const select = (id: string, focusEditor = false): Promise<void> =>
@@ -235,10 +217,10 @@ export function createNotesStore(client: NotesClient): NotesStore {
     switchingNotes(async () => {
       // The open note's text is saved first; if that fails its text stays on screen with the reason.
       if (!(await editor.flush())) return explainUnsaved();
-      const note = await client.createNote({ title: '', body: '' });
       search.setQuery('');
-      await refreshNotes([note.id]);
-      if (await editor.open(note.id)) {
+      // The row shows at once; the editor opens on the note as the worker answered it.
+      const { note } = await createNoteShown({ title: '', body: '' });
+      if (await editor.open(note.id, note)) {
         batch(() => {
           setNotice(null);
           setView('editor');
@@ -246,6 +228,20 @@ export function createNotesStore(client: NotesClient): NotesStore {
         });
       }
     });
+
+  async function createNoteShown(text: { readonly title: string; readonly body: string }): Promise<{ note: Note; confirmed: Promise<void> }> {
+    // The page makes the id, so the row can be listed before the worker answers (it refuses an id in use).
+    const id = uuidv7();
+    const change = list.show(id, { kind: 'put', row: writtenRow(id, text, Date.now()) });
+    let note: Note;
+    try {
+      note = await client.createNote(text, { id });
+    } catch (error) {
+      list.rollBack(id, change);
+      throw error;
+    }
+    return { note, confirmed: list.confirm(id, change) };
+  }
 
   const deleteOpenNote = (): Promise<void> =>
     switchingNotes(async () => {
@@ -257,10 +253,17 @@ export function createNotesStore(client: NotesClient): NotesStore {
       // that save fail, the user still asked for the delete: it goes ahead with the saved text.
       await editor.flush();
       editor.hold();
-      await client.deleteNote(id);
+      // Gone from the list at once; back in it, with the reason in a notice, if the worker refuses.
+      const change = list.show(id, { kind: 'remove' });
+      try {
+        await client.deleteNote(id);
+      } catch (error) {
+        list.rollBack(id, change);
+        throw error;
+      }
       editor.discard();
       setLastDeleted((last) => ({ id, title, serial: (last?.serial ?? 0) + 1 }));
-      await Promise.all([refreshNotes([id]), search.refresh()]);
+      await Promise.all([list.confirm(id, change), search.refresh()]);
       const remaining = visibleNotes().filter((n) => n.id !== id);
       const neighbour = remaining[Math.min(Math.max(index, 0), remaining.length - 1)];
       setView('list');
@@ -274,7 +277,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
       if (!deleted) return;
       setLastDeleted(null);
       await client.restoreNote(deleted.id);
-      await Promise.all([refreshNotes([deleted.id]), search.refresh()]);
+      await Promise.all([list.refresh([deleted.id]), search.refresh()]);
       if (await editor.open(deleted.id)) {
         batch(() => {
           setNotice(null);
@@ -287,14 +290,14 @@ export function createNotesStore(client: NotesClient): NotesStore {
     });
 
   const backToList = (): Promise<void> =>
-    attempt(async () => {
+    inOrder(async () => {
       if (await editor.flush()) setView('list');
       else explainUnsaved();
     });
 
   // The open note's text is saved first: on a phone the Trash takes the editor's place.
   const openTrash = (): Promise<void> =>
-    attempt(async () => {
+    inOrder(async () => {
       if (await editor.flush()) setView('trash');
       else explainUnsaved();
     });
@@ -305,7 +308,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
     noMatches: search.noMatches,
     noteCount: () => notes().length,
     titleOf: (id) => notes().find((n) => n.id === id)?.title ?? null,
-    listLoaded,
+    listLoaded: list.loaded,
     query: search.query,
     setQuery: search.setQuery,
     view,
@@ -322,6 +325,7 @@ export function createNotesStore(client: NotesClient): NotesStore {
     start,
     select,
     newNote,
+    createNoteShown,
     deleteOpenNote,
     undoDelete,
     backToList,

@@ -1,22 +1,16 @@
 // What the UI reads: notes from the materialized table only (never the log), deleted and purged
 // notes hidden (the `visible` column, written from merge.ts isVisible), newest change first.
 
+import { fieldStamp, isVisible, lastChangedStamp, type EntityState } from '../../sync/entity';
 import { maxStamp, stampMs } from '../../sync/stamp';
 import type { Note, NoteSummary } from '../api';
 import type { NoteForExport } from '../files/exportFormat';
 import { int, selectRow, text, textOrNull, type Db, type Row } from '../db/sql';
+import { SNIPPET_SOURCE_CHARS, snippetOf } from '../../sync/snippet';
 
-const SNIPPET_SOURCE_CHARS = 400;
-const SNIPPET_MAX_CHARS = 140;
+export { snippetOf };
 
 const hasPending = `EXISTS (SELECT 1 FROM actions a INDEXED BY actions_pending_by_entity WHERE a.collection = 'notes' AND a.entity_id = notes.id AND a.status = 'pending' AND a.type != 'snapshot')`;
-
-/** The first non-blank line of the body, for the list. */
-export function snippetOf(body: string): string {
-  const line = body.split('\n').find((l) => l.trim() !== '') ?? '';
-  const t = line.trim();
-  return t.length > SNIPPET_MAX_CHARS ? `${t.slice(0, SNIPPET_MAX_CHARS - 1)}…` : t;
-}
 
 const summaryColumns = `id, title, substr(body, 1, ${SNIPPET_SOURCE_CHARS}) AS head, changed_stamp, ${hasPending} AS pending`;
 
@@ -84,6 +78,11 @@ function rowToNote(r: Row): Note {
   };
 }
 
+/** Whether note `id` has a row at all (visible, deleted or purged): its id is in use. */
+export function noteIdUsed(db: Db, id: string): boolean {
+  return db.selectValue('SELECT 1 FROM notes WHERE id = ?', [id]) !== undefined;
+}
+
 /** A visible note, or null when it does not exist or is deleted. */
 export function getNote(db: Db, id: string): Note | null {
   const r = db.selectObject(
@@ -92,6 +91,33 @@ export function getNote(db: Db, id: string): Note | null {
     [id],
   );
   return r ? rowToNote(r) : null;
+}
+
+/**
+ * The note as getNote would read it, from the state a local write has just saved (its row holds
+ * exactly this: entityRows.ts), so the answer to a write needs no read after it. Null when not
+ * visible. `pending` is the caller's: true right after a local write appended its action.
+ */
+export function noteOfState(s: EntityState, pending: boolean): Note | null {
+  if (!isVisible(s) || s.createdStamp === null) return null;
+  const stamps: Record<string, string> = {};
+  const titleStamp = fieldStamp(s, 'title');
+  const bodyStamp = fieldStamp(s, 'body');
+  if (titleStamp !== undefined) stamps.title = titleStamp;
+  if (bodyStamp !== undefined) stamps.body = bodyStamp;
+  const field = (name: string): string => {
+    const value = s.fields[name];
+    return typeof value === 'string' ? value : '';
+  };
+  return {
+    id: s.id,
+    title: field('title'),
+    body: field('body'),
+    createdAt: stampMs(s.createdStamp),
+    changedAt: stampMs(lastChangedStamp(s) ?? s.createdStamp),
+    stamps,
+    pending,
+  };
 }
 
 /** Every visible note in full, oldest first, for export. */

@@ -22,11 +22,11 @@ import {
 } from '../api';
 import { ChangeHub } from '../tabs/changeHub';
 import { DatabaseLockedError, NotFoundError, StorageFullError, storageFailure, ValidationError } from '../errors';
-import { getNote, listNotes, noteSummaries } from './noteQueries';
+import { getNote, listNotes, noteIdUsed, noteOfState, noteSummaries } from './noteQueries';
 import { searchNotes } from './search';
 import { indexSoonAfterWrites, type IndexTimers } from './searchIndex';
 import { onCommit, type Db } from '../db/sql';
-import { Store, type RemoteAction, type RemoteOptions, type RemoteResult, type StoreDeps } from '../store/store';
+import { Store, type LocalResult, type RemoteAction, type RemoteOptions, type RemoteResult, type StoreDeps } from '../store/store';
 import {
   CreateOptionsSchema,
   definedBase,
@@ -61,6 +61,12 @@ export interface ServiceEnv extends StoreDeps {
   readonly storageNearlyFull?: () => Promise<boolean>;
   /** When given, the search index catches up soon after writes (searchIndex.ts); else before each search only. */
   readonly timers?: IndexTimers;
+  /**
+   * Runs `announce` once the write's caller has its answer (the worker: the next task, after Comlink
+   * has posted the reply). Telling the pages and sync is not part of the write: the page waiting on
+   * it should not wait for them. Without it (tests), they are told before the call returns.
+   */
+  readonly afterReply?: (announce: () => void) => void;
 }
 
 interface Opened {
@@ -124,8 +130,10 @@ export class NotesService {
     const o = parseInput(CreateOptionsSchema, options ?? {}, 'options');
     const store = await this.store();
     const id = o.id ?? this.env.newId();
-    const retried = o.actionId !== undefined && store.hasAction(o.actionId);
-    if (!retried && store.entity(COLLECTION, id)) throw new ValidationError('id: a note with this id already exists');
+    // An id in use is refused, unless this is the same call again (its action id is in the log).
+    if (noteIdUsed(store.db, id) && !(o.actionId !== undefined && store.hasAction(o.actionId))) {
+      throw new ValidationError('id: a note with this id already exists');
+    }
     const r = await this.write(() =>
       store.applyLocal({
         collection: COLLECTION,
@@ -137,7 +145,7 @@ export class NotesService {
       }),
     );
     if (!r.duplicate) this.localWriteDone([id]);
-    const note = getNote(store.db, id);
+    const note = answerOf(store, id, r);
     if (!note) throw new NotFoundError('This note was deleted, so it cannot be created again.');
     return note;
   }
@@ -157,6 +165,7 @@ export class NotesService {
       delete payload[field];
       if (from !== to) textEdits[field] = { from, to };
     }
+    let written: LocalResult | undefined;
     if (Object.keys(payload).length > 0 || Object.keys(textEdits).length > 0) {
       // An edit of a note deleted on another device is still written: merge keeps it out of the
       // note (delete wins) and records it as a conflict, so the text the user typed is not lost.
@@ -164,8 +173,9 @@ export class NotesService {
         store.applyLocal({ collection: COLLECTION, entityId: noteId, type: 'update', payload, textEdits, base: definedBase(o), actionId: o.actionId }),
       );
       if (!r.duplicate) this.localWriteDone([noteId]);
+      written = r;
     }
-    const note = getNote(store.db, noteId);
+    const note = written ? answerOf(store, noteId, written) : getNote(store.db, noteId);
     if (!note) {
       throw new NotFoundError(
         deletedElsewhere && (Object.keys(payload).length > 0 || Object.keys(textEdits).length > 0)
@@ -210,10 +220,24 @@ export class NotesService {
     return () => this.localWriteListeners.delete(listener);
   }
 
-  /** After a committed local write: tell the pages what changed, and sync that something is pending. */
+  /**
+   * After a committed local write: tell the pages what changed, and sync that something is pending,
+   * once the caller has its answer (env.afterReply). The write is committed already: a listener that
+   * fails loses nothing (the action is pending in the log, and the next sync cycle sends it).
+   */
   localWriteDone(entityIds: readonly string[], upload = true): void {
-    this.changes.publish(entityIds);
-    for (const l of this.localWriteListeners) l(upload);
+    const announce = (): void => {
+      this.changes.publish(entityIds);
+      for (const l of this.localWriteListeners) {
+        try {
+          l(upload);
+        } catch (e) {
+          console.error('notes: a local write listener failed', e);
+        }
+      }
+    };
+    if (this.env.afterReply) this.env.afterReply(announce);
+    else announce();
   }
 
   private opened(): Promise<Opened> {
@@ -264,6 +288,15 @@ export class NotesService {
       throw e;
     }
   }
+}
+
+/**
+ * What a write answers: the note as it now stands, from the state the write saved (no read after
+ * it); read from the table for a retried call, whose write happened before.
+ */
+function answerOf(store: Store, id: string, r: LocalResult): Note | null {
+  if (!r.duplicate && r.state) return noteOfState(r.state, true);
+  return getNote(store.db, id);
 }
 
 /** The entity behind a note id the page holds, or NotFoundError if there never was such a note. */

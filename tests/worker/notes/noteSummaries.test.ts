@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { snippetOfBody } from '../../../src/sync/snippet';
 import { fakeClock, openService, uuidFor } from '../helpers';
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
@@ -40,5 +41,17 @@ describe('getNoteSummaries and listNotes({ limit }) (patching the list instead o
     expect((await service.listNotes({ limit: 2 })).map((n) => n.title)).toEqual(['3', '2']);
     expect((await service.listNotes()).length).toBe(3);
     expect((await rejection(service.listNotes({ limit: 0 }))).name).toBe('ValidationError');
+  });
+});
+
+describe('the list line the page works out for a row it shows before it is saved', () => {
+  it('is the one the worker lists once the body is stored', async () => {
+    const { service } = await openService();
+    const bodies = ['', 'one line', '\n\n  indented  \nnext', ' '.repeat(390) + '\nlate', 'x'.repeat(500), `${'é'.repeat(200)}\n`, '\t\r\nwindows\r\nline'];
+    for (const body of bodies) {
+      const n = await service.createNote({ title: 't', body });
+      const [row] = (await service.getNoteSummaries([n.id])).summaries;
+      expect(row!.snippet, JSON.stringify(body.slice(0, 20))).toBe(snippetOfBody(body));
+    }
   });
 });

@@ -72,8 +72,34 @@ describe('NotesService (the API the page calls)', () => {
     const first = await service.createNote({ title: 'mine' }, { id, actionId });
     expect(first).toMatchObject({ id, title: 'mine', body: '' });
     expect(await service.createNote({ title: 'mine' }, { id, actionId })).toEqual(first);
-    expect((await rejection(service.createNote({ title: 'other' }, { id }))).name).toBe('ValidationError');
+    const reused = await rejection(service.createNote({ title: 'other' }, { id }));
+    expect(reused.name).toBe('ValidationError');
+    expect(reused.message).toMatch(/a note with this id already exists/);
+    expect((await rejection(service.createNote({ title: 'x' }, { id: 'not-a-uuid' }))).message).toMatch(/options.*id.*UUID/);
     expect(count(db, 'SELECT count(*) FROM actions')).toBe(1);
+  });
+
+  it('answers a write before telling the pages and sync about it; a failing listener loses no write', async () => {
+    const later: (() => void)[] = [];
+    const { service } = await openService({ afterReply: (announce) => void later.push(announce) });
+    const events: ChangeEvent[] = [];
+    await service.subscribe((e) => events.push(e));
+    const localWrites = vi.fn(() => {
+      throw new Error('sync is gone');
+    });
+    service.onLocalWrite(localWrites);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const n = await service.createNote({ title: 'x' });
+    await service.updateNote(n.id, { title: 'y' });
+    // Both calls have answered; nobody has heard of them yet.
+    expect(events).toEqual([]);
+    expect(localWrites).not.toHaveBeenCalled();
+    for (const announce of later.splice(0)) announce();
+    expect(events).toEqual([{ entityIds: [n.id] }, { entityIds: [n.id] }]);
+    expect(localWrites).toHaveBeenCalledTimes(2);
+    expect(errors).toHaveBeenCalled();
+    errors.mockRestore();
+    expect(await service.getNote(n.id)).toMatchObject({ title: 'y', pending: true });
   });
 
   it('says NotFoundError for a note that never existed', async () => {
@@ -123,6 +149,27 @@ describe('NotesService (the API the page calls)', () => {
     expect(seen).toEqual([{ entityIds: [noteId] }]);
     expect(service.changes.size).toBe(1);
     expect(gone).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers each write with the note exactly as reading it back gives, remote changes included', async () => {
+    const clock = fakeClock(1_750_000_000_000, 1000);
+    const { service } = await openService({ now: clock.now });
+    const created = await service.createNote({ title: 'T', body: 'one two' });
+    expect(created).toEqual(await service.getNote(created.id));
+    const titled = await service.updateNote(created.id, { title: 'T2' }, { base: created.stamps });
+    expect(titled).toEqual(await service.getNote(created.id));
+    const edited = await service.updateNote(created.id, { body: 'one two three' }, { base: titled.stamps, editedFrom: { body: 'one two' } });
+    expect(edited).toEqual(await service.getNote(created.id));
+    // Another device's title arrives; the body edit typed meanwhile is answered with it.
+    const other = uuidFor('0199f000', 1);
+    await service.applyRemote([
+      { id: uuidFor('0199f000', 2), collection: 'notes', entityId: created.id, type: 'update', payload: { title: 'theirs' }, hlc: formatHlc({ ms: 1_750_000_100_000, counter: 0, node: other }), clientId: other, seq: 1 },
+    ]);
+    const merged = await service.updateNote(created.id, { body: 'zero one two three' }, { base: edited.stamps, editedFrom: { body: 'one two three' } });
+    expect(merged).toEqual(await service.getNote(created.id));
+    expect(merged).toMatchObject({ title: 'theirs', body: 'zero one two three', pending: true });
+    const untouched = await service.updateNote(created.id, {});
+    expect(untouched).toEqual(merged);
   });
 
   it('keeps an edit of a note deleted on another device as a conflict, and says so', async () => {
