@@ -102,6 +102,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     eraseTokens: writer.prepare('DELETE FROM tokens WHERE user_id = ?'),
     eraseUser: writer.prepare('DELETE FROM users WHERE id = ?'),
     eraseSpace: writer.prepare('DELETE FROM spaces WHERE id = ?'),
+    liveToken: writer.prepare('SELECT 1 FROM tokens WHERE hash = ? AND expires_at > ?'),
     lockHead: writer.prepare('SELECT head, stored_bytes FROM spaces WHERE id = ?'),
     addStoredBytes: writer.prepare('UPDATE spaces SET stored_bytes = stored_bytes + ? WHERE id = ?'),
     bindClient: writer.prepare('INSERT OR IGNORE INTO clients (client_id, user_id, space_id, first_seen) VALUES (?, ?, ?, ?)'),
@@ -203,6 +204,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       writes.grouped(async () => {
         const space = w.lockHead.get(input.spaceId) as { head: number; stored_bytes: number } | undefined;
         if (!space) throw new Error('push into a space that does not exist');
+        if (input.tokenHash !== undefined && w.liveToken.get(input.tokenHash, input.receivedAt) === undefined) return { ok: false, reason: 'unauthorized' } as const;
         w.bindClient.run(input.clientId, input.userId, input.spaceId, input.receivedAt);
         const owner = w.clientOwner.get(input.clientId) as { user_id: string };
         if (owner.user_id !== input.userId) return { ok: false, reason: 'forbidden_client' } as const;
