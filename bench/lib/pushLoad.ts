@@ -2,6 +2,7 @@
 // N clients in a closed loop, each pushing one new note per request as soon as the previous one
 // was answered; pushes counted over a window after a warm-up.
 
+import http from 'node:http';
 import { uuidv7 } from 'uuidv7';
 import type { Action } from '../../src/sync/action';
 import { formatHlc, initialHlc, sendHlc } from '../../src/sync/hlc';
@@ -31,6 +32,44 @@ export function noteMaker(): { readonly clientId: string; next(): Action } {
       };
     },
   };
+}
+
+/**
+ * A client's push over one kept-alive HTTP/1.1 connection of its own (node:http, not fetch: the
+ * load generator shares the cores with the server and the database, and fetch costs several times
+ * more CPU per request). Resolves once the server answered for every action.
+ */
+export function keepAlivePusher(baseUrl: string, token: string, clientId: string): (actions: readonly Action[]) => Promise<void> {
+  const url = new URL('/api/sync/push', baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return (actions) =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify({ clientId, actions });
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => {
+            if (res.statusCode !== 200) return reject(new Error(`push: ${res.statusCode} ${text}`));
+            const answer = JSON.parse(text) as { accepted?: unknown[]; duplicates?: unknown[] };
+            if ((answer.accepted?.length ?? 0) + (answer.duplicates?.length ?? 0) !== actions.length) {
+              return reject(new Error('push: the server did not answer for every action'));
+            }
+            resolve();
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
 }
 
 /**

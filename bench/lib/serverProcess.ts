@@ -8,6 +8,8 @@ import { ROOT } from './paths';
 
 export interface ServerProcess {
   readonly url: string;
+  /** The server's process id (the bench reads its CPU time from /proc). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -27,7 +29,9 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const base = { ...process.env };
   // The bench's own DATABASE_URL must not leak into a SQLite run; a PostgreSQL run passes its own.
   delete base.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server/cli.ts'), '--no-build'], {
+  // BENCH_SERVER_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'src/server/cli.ts'), '--no-build'], {
     cwd: ROOT,
     env: { ...base, ...BENCH_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,6 +60,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   });
   return {
     url,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       const code = await exited;

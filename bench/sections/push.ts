@@ -9,10 +9,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { push, register, uniqueName } from '../lib/client';
+import { register, uniqueName } from '../lib/client';
 import type { Plan } from '../lib/plan';
 import { findPostgres, withSchema } from '../lib/postgres';
-import { noteMaker, pushesPerSec, type PushWindow } from '../lib/pushLoad';
+import { keepAlivePusher, noteMaker, pushesPerSec, type PushWindow } from '../lib/pushLoad';
 import type { Results } from '../lib/results';
 import { startServerProcesses, stopAll } from '../lib/serverProcess';
 import { postgresBare, sqliteBare } from './pushBare';
@@ -31,7 +31,8 @@ async function throughServers(urls: readonly string[], w: PushWindow, spaces: nu
     const url = urls[i % urls.length]!;
     const token = tokens[i % tokens.length]!;
     const notes = noteMaker();
-    return () => push(url, token, notes.clientId, [notes.next()]);
+    const push = keepAlivePusher(url, token, notes.clientId);
+    return () => push([notes.next()]);
   });
 }
 

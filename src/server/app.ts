@@ -33,7 +33,10 @@ export function createApp(deps: AppDeps): ServerApp {
   const app = new Hono<AppEnv>();
   const guards = createGuards(deps);
   // Sessions ended on any instance (this one included) end their streams here.
-  const unlisten = deps.bus.onSessionsEnded((ended) => guards.streams.end(ended));
+  const unlisten = deps.bus.onSessionsEnded((ended) => {
+    guards.streams.end(ended);
+    guards.sessions.end(ended);
+  });
 
   app.use('*', requestLog(deps.logger));
   app.use('*', securityHeaders(deps.config));

@@ -2,6 +2,7 @@
 // URL is given, else the embedded SQLite file with an in-process bus.
 
 import path from 'node:path';
+import postgres from 'postgres';
 import { memoryBus, type Bus } from './bus/bus';
 import type { Logger } from './logger';
 import { postgresBus } from './bus/postgresBus';
@@ -51,10 +52,20 @@ export async function openBackend(options: BackendOptions, logger: Logger): Prom
   }
   const { kind: _kind, ...postgresOptions } = options;
   const store = await openPostgresStore(postgresOptions);
+  // Rate-limit counters and head notifications need no durability: their commits do not wait for
+  // the WAL flush (synchronous_commit off on these connections only), so a push waits for the disk
+  // once, in its own commit. A crash may forget the last moment's counts; data is never at stake.
+  const relaxed = postgres(postgresOptions.url, { max: 2, onnotice: () => {}, connection: { synchronous_commit: 'off' } });
   try {
-    const bus = await postgresBus(store.sql, logger);
-    return { store, bus, limiters: postgresLimiters(store.sql), close: async () => (await bus.close(), await store.close()) };
+    const bus = await postgresBus(store.sql, logger, relaxed);
+    return {
+      store,
+      bus,
+      limiters: postgresLimiters(relaxed),
+      close: async () => (await bus.close(), await relaxed.end({ timeout: 5 }), await store.close()),
+    };
   } catch (e) {
+    await relaxed.end({ timeout: 1 });
     await store.close();
     throw e;
   }

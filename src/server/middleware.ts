@@ -88,25 +88,31 @@ export function requireJson(): MiddlewareHandler<AppEnv> {
 /**
  * Authenticates `Authorization: Bearer <token>`, the only place a token is read from: never the URL,
  * where proxies and browser history keep it. A token of a deleted account is told apart (code
- * account_deleted), so the device knows its account is gone rather than its session.
+ * account_deleted), so the device knows its account is gone rather than its session. With
+ * `fromCache` (the push route, whose store checks the token again in its transaction), a session
+ * seen lately on this instance is taken from guards.sessions without a lookup.
  */
-export function requireAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
+export function requireAuth(deps: AppDeps, opts: { readonly fromCache?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     const token = header ? /^Bearer +(\S+)$/i.exec(header)?.[1] : undefined;
     if (!token || !looksLikeToken(token)) return unauthorized(c, 'unauthorized', token ? 'the token is not valid' : 'sign in first: no token given');
     const tokenHash = hashToken(token);
     const now = deps.clock.now();
-    const record = await deps.store.findToken(tokenHash, now);
-    if (!record) {
-      if (await deps.store.isDeletedAccountToken(tokenHash, now)) return unauthorized(c, 'account_deleted', 'this account was deleted');
-      return unauthorized(c, 'unauthorized', 'the token is unknown or has expired; sign in again');
-    }
+    const cache = opts.fromCache ? c.get('guards').sessions : undefined;
+    const record = cache?.get(tokenHash, now) ?? (await deps.store.findToken(tokenHash, now));
+    if (!record) return refuseSession(c, deps, tokenHash, now);
+    cache?.set(tokenHash, record, now);
     c.set('session', { ...record, tokenHash });
     await next();
   };
 }
 
+/** The 401 for a token that names no live session: account_deleted when its account was erased. */
+export async function refuseSession(c: Parameters<MiddlewareHandler<AppEnv>>[0], deps: AppDeps, tokenHash: string, now: number): Promise<Response> {
+  if (await deps.store.isDeletedAccountToken(tokenHash, now)) return unauthorized(c, 'account_deleted', 'this account was deleted');
+  return unauthorized(c, 'unauthorized', 'the token is unknown or has expired; sign in again');
+}
 function unauthorized(c: Parameters<MiddlewareHandler<AppEnv>>[0], code: 'unauthorized' | 'account_deleted', message: string) {
   c.header('WWW-Authenticate', 'Bearer');
   return apiError(c, 401, code, message);

@@ -30,7 +30,10 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 }
 
 export function startServerProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const proc = spawn(tsx, [cli, '--no-build'], {
+  // Node itself with tsx's loader, not the tsx CLI: the CLI relays a SIGTERM to its child and, if
+  // the child has not acknowledged it within 30 ms (a loaded machine), kills it (exit 143), which
+  // would fail the graceful-shutdown checks for no fault of the server.
+  const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--no-build'], {
     cwd: root,
     env: {
       ...process.env,

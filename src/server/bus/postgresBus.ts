@@ -31,7 +31,37 @@ function parsePayload(payload: string): unknown {
   }
 }
 
-export async function postgresBus(sql: Sql, logger: Logger): Promise<Bus> {
+/**
+ * Sends heads on HEAD_CHANNEL with one NOTIFY statement in flight at a time: heads published while
+ * one is on its way go out together in the next, the latest head per space. PostgreSQL commits
+ * notifying transactions one after another (a database-wide lock), so a NOTIFY per push would line
+ * every push of every instance up behind each other.
+ */
+export function coalescedHeads(send: (payloads: string[]) => Promise<void>): (spaceId: string, head: number) => Promise<void> {
+  const pending = new Map<string, number>();
+  let inFlight: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
+    const payloads = [...pending].map(([spaceId, head]) => JSON.stringify({ spaceId, head }));
+    pending.clear();
+    if (payloads.length > 0) await send(payloads);
+  };
+  const start = (): Promise<void> => (inFlight = flush().finally(() => (inFlight = undefined)));
+  return (spaceId, head) => {
+    pending.set(spaceId, Math.max(head, pending.get(spaceId) ?? 0));
+    if (inFlight === undefined) return start();
+    // Settles with the statement that carries this head.
+    return (queued ??= inFlight
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return start();
+      }));
+  };
+}
+
+/** `notifier` sends the notifications (the bus's own connections may be the store's pool). */
+export async function postgresBus(sql: Sql, logger: Logger, notifier: Sql = sql): Promise<Bus> {
   const fanout = new LocalFanout();
   const ended = new EndedFanout();
   const endedListening = await sql.listen(SESSIONS_CHANNEL, (payload) => {
@@ -48,13 +78,14 @@ export async function postgresBus(sql: Sql, logger: Logger): Promise<Bus> {
     }
     fanout.deliver(parsed.output.spaceId, parsed.output.head);
   });
+  const publish = coalescedHeads(async (payloads) => {
+    await notifier`SELECT pg_notify(${HEAD_CHANNEL}, p) FROM unnest(${notifier.array(payloads)}::text[]) AS p`;
+  });
   return {
-    publish: async (spaceId, head) => {
-      await sql.notify(HEAD_CHANNEL, JSON.stringify({ spaceId, head }));
-    },
+    publish,
     subscribe: (spaceId, listener) => fanout.subscribe(spaceId, listener),
     publishSessionsEnded: async (e) => {
-      await sql.notify(SESSIONS_CHANNEL, JSON.stringify(e));
+      await notifier.notify(SESSIONS_CHANNEL, JSON.stringify(e));
     },
     onSessionsEnded: (listener) => ended.add(listener),
     close: async () => {

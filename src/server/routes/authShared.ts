@@ -82,5 +82,6 @@ export async function checkPassword(
 /** Ends the live streams of sessions that ended: here at once, on other instances through the bus. */
 export function endSessions(c: AppContext, deps: AppDeps, ended: SessionsEnded): void {
   c.get('guards').streams.end(ended);
+  c.get('guards').sessions.end(ended);
   deps.bus.publishSessionsEnded(ended).catch((e: unknown) => deps.logger.warn('session notification failed', { error: errorMessage(e) }));
 }

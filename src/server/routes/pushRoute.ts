@@ -11,7 +11,7 @@ import { updateProblem } from '../../sync/text/yjsText';
 import { ActionSchema, describeIssues, LIMITS, PushRequestSchema, type PushResponse } from '../../sync/protocol';
 import { apiError, clientAddress, readJson, type AppDeps, type AppEnv } from '../http';
 import { errorMessage } from '../logger';
-import { requireAuth } from '../middleware';
+import { refuseSession, requireAuth } from '../middleware';
 import { accountLimit, pushRefusal } from '../security/pushLimits';
 import { securityEvent } from '../security/securityLog';
 
@@ -46,7 +46,7 @@ export function pushRoute(deps: AppDeps): Hono<AppEnv> {
 
   app.post(
     '/push',
-    requireAuth(deps),
+    requireAuth(deps, { fromCache: true }),
     // Before the body is read: a refused push costs the server nothing but this check.
     accountLimit(),
     bodyLimit({
@@ -77,9 +77,15 @@ export function pushRoute(deps: AppDeps): Hono<AppEnv> {
           receivedAt: now,
           retentionMs: config.retentionMs,
           maxStoredBytes: config.accountMaxStoredBytes,
+          // The session may come from the cache: the transaction checks it is still live.
+          tokenHash: session.tokenHash,
         }),
       );
       if (outcome instanceof Response) return outcome;
+      if (!outcome.ok && outcome.reason === 'unauthorized') {
+        c.get('guards').sessions.forget(session.tokenHash);
+        return refuseSession(c, deps, session.tokenHash, now);
+      }
       if (!outcome.ok && outcome.reason === 'storage_full') {
         return apiError(c, 403, 'storage_full', "the server's storage for this account is full; these changes stay on the device");
       }

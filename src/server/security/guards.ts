@@ -9,6 +9,7 @@ import { clientAddressResolver, type ClientAddressOf } from './clientAddress';
 import { memoryLimiters, type Limiter, type LimiterFactory } from './limiters';
 import { LiveStreams } from './liveStreams';
 import { scryptPasswords, type Passwords } from './passwords';
+import { SessionCache } from './sessionCache';
 
 /** At most `max` holders per key at once, on this instance. */
 export class PerKeyCap {
@@ -39,8 +40,14 @@ export interface Guards {
   readonly pushRate: Limiter;
   readonly pushesInFlight: PerKeyCap;
   readonly streams: LiveStreams;
+  /** Sessions authenticated lately, for the push route (sessionCache.ts). */
+  readonly sessions: SessionCache;
   readonly logger: Logger;
 }
+
+/** How long a push may skip the token lookup after one: its transaction checks the token anyway. */
+export const SESSION_CACHE_MS = 60_000;
+const SESSION_CACHE_MAX = 10_000;
 
 export interface GuardDeps {
   readonly config: AppConfig;
@@ -62,6 +69,7 @@ export function createGuards(deps: GuardDeps): Guards {
     pushRate: make({ name: 'push_account', points: config.pushesPerMinute, windowMs: 60_000 }),
     pushesInFlight: new PerKeyCap(config.concurrentPushes),
     streams: new LiveStreams(),
+    sessions: new SessionCache(SESSION_CACHE_MS, SESSION_CACHE_MAX),
     logger: deps.logger,
   };
 }

@@ -12,10 +12,11 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 
 /**
  * Deletes the rows `which` selects (a fragment of a WHERE clause) and gives their bytes back to
- * their spaces' stored-bytes quota (rows.ts rowBytes, in SQL), in one statement. Returns how many.
+ * their spaces' stored-bytes quota (rows.ts rowBytes, in SQL), in one statement that answers how
+ * many (n). Not awaited here, so a push can pipeline it with its other statements.
  */
-async function deleteAndRelease(sql: Sql, which: postgres.PendingQuery<postgres.Row[]>): Promise<number> {
-  const [row] = await sql<{ n: string }[]>`
+function deleteAndRelease(sql: Sql, which: postgres.PendingQuery<postgres.Row[]>): postgres.PendingQuery<{ n: string }[]> {
+  return sql<{ n: string }[]>`
     WITH gone AS (
       DELETE FROM actions WHERE ${which}
       RETURNING space_id, ${sql.unsafe(STORED_BYTES_SQL.postgres)} + ${ROW_OVERHEAD_BYTES} AS bytes
@@ -25,30 +26,36 @@ async function deleteAndRelease(sql: Sql, which: postgres.PendingQuery<postgres.
       WHERE spaces.id = f.space_id
     )
     SELECT count(*) AS n FROM gone`;
-  return Number(row?.n ?? 0);
 }
 
-/** Inside the push transaction, after its rows are written. */
-export async function coverInPush(tx: Sql, spaceId: string, covers: readonly Cover[], now: number, retentionMs: number): Promise<void> {
+/**
+ * The statements of a push's covering, in the order they must run inside its transaction after its
+ * rows: built, not yet sent, so the push sends them together with its inserts and its COMMIT.
+ */
+export function coverInPush(tx: Sql, spaceId: string, covers: readonly Cover[], now: number, retentionMs: number): Promise<unknown>[] {
+  const statements: Promise<unknown>[] = [];
   for (const c of covers) {
     const entity = tx`space_id = ${spaceId} AND entity_id = ${c.entityId} AND collection = ${c.collection}
                       AND seq <= ${c.basis} AND covered_at IS NULL`;
-    if (retentionMs === 0) await deleteAndRelease(tx, entity);
-    else await tx`UPDATE actions SET covered_at = ${now} WHERE ${entity}`;
+    statements.push(retentionMs === 0 ? deleteAndRelease(tx, entity) : tx`UPDATE actions SET covered_at = ${now} WHERE ${entity}`);
   }
-  await deleteAndRelease(
-    tx,
-    tx`space_id = ${spaceId} AND id IN (
-         SELECT id FROM actions WHERE space_id = ${spaceId} AND covered_at IS NOT NULL
-         AND covered_at <= ${expiredBefore(now, retentionMs)} LIMIT ${PURGE_PER_PUSH})`,
+  statements.push(
+    deleteAndRelease(
+      tx,
+      tx`space_id = ${spaceId} AND id IN (
+           SELECT id FROM actions WHERE space_id = ${spaceId} AND covered_at IS NOT NULL
+           AND covered_at <= ${expiredBefore(now, retentionMs)} LIMIT ${PURGE_PER_PUSH})`,
+    ),
   );
+  return statements;
 }
 
 export async function deleteCovered(sql: Sql, coveredBefore: number, limit: number): Promise<number> {
-  return deleteAndRelease(
+  const [row] = await deleteAndRelease(
     sql,
     sql`(space_id, id) IN (SELECT space_id, id FROM actions WHERE covered_at IS NOT NULL AND covered_at <= ${coveredBefore} LIMIT ${limit})`,
   );
+  return Number(row?.n ?? 0);
 }
 
 export async function storedRows(sql: Sql, spaceId: string): Promise<{ live: number; covered: number }> {

@@ -1,18 +1,19 @@
 // The production store: PostgreSQL through postgres.js with a connection pool.
 //
-// Concurrency: a push locks its space's counter row first (SELECT ... FOR UPDATE), so pushes to one
-// space serialize while other spaces proceed; duplicates are computed after taking the lock, so a
-// racing retry of the same batch cannot slip through twice. The new head commits in the same
+// Concurrency: a push (postgresPush.ts) locks its space's counter row first (SELECT ... FOR UPDATE),
+// so pushes to one space serialize while other spaces proceed; duplicates are computed after taking
+// the lock, so a racing retry of the same batch cannot slip through twice. The new head commits in the same
 // transaction as the rows, which makes seq gap-free and commit-ordered: a reader that sees head = h
 // sees every action with seq <= h. (An auto-increment cursor would not: tests/server/race.test.ts.)
 
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import { pageCursor, planCovers, retentionOf } from './compaction';
-import { coverInPush, deleteCovered, storedRows } from './postgresCompaction';
-import { fromRow, ROW_OVERHEAD_BYTES, rowBytes, STORED_BYTES_SQL, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
+import { pageCursor } from './compaction';
+import { deleteCovered, storedRows } from './postgresCompaction';
+import { pushOnPostgres } from './postgresPush';
+import { fromRow, ROW_OVERHEAD_BYTES, STORED_BYTES_SQL, SELECT_ACTION_COLUMNS, type StoredActionColumns } from './rows';
 import { postgresMigrations } from './postgresMigrations';
-import { StoreBusyError, type PullPage, type PushOutcome, type Store, type StoreHooks, type TokenRecord, type UserRecord } from './types';
+import type { PullPage, Store, StoreHooks, TokenRecord, UserRecord } from './types';
 
 export type Sql = postgres.Sql;
 
@@ -26,9 +27,6 @@ export interface PostgresStoreOptions {
   /** A push's statements may each take at most this long (statement_timeout); 0 has no limit. */
   readonly statementTimeoutMs?: number;
 }
-
-/** lock_not_available (lock_timeout) and query_canceled (statement_timeout). */
-const BUSY_CODES = new Set(['55P03', '57014']);
 
 type UserRow = { id: string; username: string; password_hash: string; space_id: string };
 
@@ -164,43 +162,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       (await sql`DELETE FROM tokens WHERE expires_at <= ${now}`).count +
       (await sql`DELETE FROM deleted_account_tokens WHERE expires_at <= ${now}`).count,
 
-    push: (input): Promise<PushOutcome> =>
-      sql.begin(async (tx): Promise<PushOutcome> => {
-        // Sent together with the lock, in one round trip: the timeouts hold for this transaction only.
-        const [, [space]] = await Promise.all([
-          tx`SELECT set_config('lock_timeout', ${`${options.lockTimeoutMs ?? 0}ms`}, true),
-                    set_config('statement_timeout', ${`${options.statementTimeoutMs ?? 0}ms`}, true)`,
-          tx<{ head: string; stored_bytes: string }[]>`SELECT head, stored_bytes FROM spaces WHERE id = ${input.spaceId} FOR UPDATE`,
-        ]);
-        if (!space) throw new Error('push into a space that does not exist');
-        await tx`INSERT INTO clients (client_id, user_id, space_id, first_seen)
-                 VALUES (${input.clientId}, ${input.userId}, ${input.spaceId}, ${input.receivedAt})
-                 ON CONFLICT (client_id) DO NOTHING`;
-        const [owner] = await tx<{ user_id: string }[]>`SELECT user_id FROM clients WHERE client_id = ${input.clientId}`;
-        if (owner?.user_id !== input.userId) return { ok: false, reason: 'forbidden_client' };
-
-        const ids = input.actions.map((a) => a.id);
-        const existing = await tx<{ id: string }[]>`SELECT id FROM actions WHERE space_id = ${input.spaceId} AND id IN ${tx(ids)}`;
-        const { fresh, duplicates } = splitDuplicates(input.actions, new Set(existing.map((x) => x.id)));
-        const base = Number(space.head);
-        const plan = planCovers(input.actions, fresh, base);
-        if (!plan.ok) return plan;
-        if (fresh.length > 0) {
-          const rows = fresh.map((a, i) => toRow(a, input.spaceId, base + i + 1, input.userId, input.receivedAt));
-          const bytes = rows.reduce((sum, row) => sum + rowBytes(row), 0);
-          if (input.maxStoredBytes !== undefined && Number(space.stored_bytes) + bytes > input.maxStoredBytes) {
-            return { ok: false, reason: 'storage_full' };
-          }
-          await tx`INSERT INTO actions ${tx(rows)}`;
-          await tx`UPDATE spaces SET head = ${base + fresh.length}, stored_bytes = stored_bytes + ${bytes} WHERE id = ${input.spaceId}`;
-        }
-        await coverInPush(tx, input.spaceId, plan.covers, input.receivedAt, retentionOf(input));
-        await hooks.beforeCommit?.({ spaceId: input.spaceId, base, count: fresh.length });
-        return { ok: true, accepted: fresh.map((a) => a.id), duplicates, head: base + fresh.length };
-      }).catch((e: unknown) => {
-        if (e instanceof postgres.PostgresError && BUSY_CODES.has(e.code)) throw new StoreBusyError(e.message);
-        throw e;
-      }),
+    push: (input) => pushOnPostgres(sql, input, { ...options, hooks }),
 
     pull: async (spaceId, cursor, limit, maxBytes = Infinity): Promise<PullPage> => {
       // Head first: everything with seq <= head committed with or before it, so the page below has

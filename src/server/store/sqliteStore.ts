@@ -2,7 +2,7 @@
 //
 // Concurrency: one writer connection, and every write runs under an in-process queue and inside
 // BEGIN IMMEDIATE, which takes SQLite's write lock up front, so pushes serialize and the counter read
-// in a push cannot go stale. A second process on the same file waits for that lock (busy_timeout)
+// in a push cannot go stale (sqliteWrites.ts; pushes that arrive together share one commit). A second process on the same file waits for that lock (busy_timeout)
 // rather than failing. Reads use a second connection: in WAL mode they see only committed data and
 // never wait for a writer (with ':memory:' there is one connection, and reads made while a test hook
 // holds a push open see its uncommitted rows).
@@ -16,6 +16,7 @@ import { pageCursor, planCovers, retentionOf } from './compaction';
 import { fromRow, rowBytes, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
 import { sqliteCompaction, SQLITE_LIVE_PAGE } from './sqliteCompaction';
 import { sqliteMigrations } from './sqliteMigrations';
+import { SqliteWrites } from './sqliteWrites';
 import type { NewToken, NewUser, PullPage, PushInput, PushOutcome, Store, StoreHooks, TokenRecord, UserRecord } from './types';
 
 export interface SqliteStoreOptions {
@@ -58,16 +59,6 @@ function migrate(db: Db): string {
   }
 }
 
-/** Runs async tasks one at a time, in call order. */
-class Queue {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(task: () => Promise<T> | T): Promise<T> {
-    const result = this.tail.then(task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 type UserRow = { id: string; username: string; password_hash: string; space_id: string } | undefined;
 
 function userRecord(row: unknown): UserRecord | undefined {
@@ -81,7 +72,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const writer = openConnection(options.path, busy);
   const epoch = migrate(writer);
   const reader = options.path === ':memory:' ? writer : openConnection(options.path, busy);
-  const writes = new Queue();
+  const writes = new SqliteWrites(writer);
   const hooks = options.hooks ?? {};
   const compaction = sqliteCompaction(writer, reader);
 
@@ -111,6 +102,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     eraseTokens: writer.prepare('DELETE FROM tokens WHERE user_id = ?'),
     eraseUser: writer.prepare('DELETE FROM users WHERE id = ?'),
     eraseSpace: writer.prepare('DELETE FROM spaces WHERE id = ?'),
+    liveToken: writer.prepare('SELECT 1 FROM tokens WHERE hash = ? AND expires_at > ?'),
     lockHead: writer.prepare('SELECT head, stored_bytes FROM spaces WHERE id = ?'),
     addStoredBytes: writer.prepare('UPDATE spaces SET stored_bytes = stored_bytes + ? WHERE id = ?'),
     bindClient: writer.prepare('INSERT OR IGNORE INTO clients (client_id, user_id, space_id, first_seen) VALUES (?, ?, ?, ?)'),
@@ -136,19 +128,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   };
 
   /** A write transaction: queued behind other writes, holding SQLite's write lock from its start. */
-  function writeTx<T>(body: () => T | Promise<T>): Promise<T> {
-    return writes.run(async () => {
-      writer.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await body();
-        writer.exec('COMMIT');
-        return result;
-      } catch (e) {
-        if (writer.inTransaction) writer.exec('ROLLBACK');
-        throw e;
-      }
-    });
-  }
+  const writeTx = <T>(body: () => T | Promise<T>): Promise<T> => writes.transaction(body);
 
   // A read transaction pins one snapshot; on a single ':memory:' connection a push may hold the
   // only transaction open, so reads there run bare.
@@ -219,10 +199,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     deleteExpiredTokens: (now) => writeTx(() => w.deleteExpired.run(now).changes + w.deleteExpiredOfDeleted.run(now).changes),
 
+    // Group-committed (sqliteWrites.ts): one fsync for the pushes that arrive together.
     push: (input: PushInput): Promise<PushOutcome> =>
-      writeTx(async () => {
+      writes.grouped(async () => {
         const space = w.lockHead.get(input.spaceId) as { head: number; stored_bytes: number } | undefined;
         if (!space) throw new Error('push into a space that does not exist');
+        if (input.tokenHash !== undefined && w.liveToken.get(input.tokenHash, input.receivedAt) === undefined) return { ok: false, reason: 'unauthorized' } as const;
         w.bindClient.run(input.clientId, input.userId, input.spaceId, input.receivedAt);
         const owner = w.clientOwner.get(input.clientId) as { user_id: string };
         if (owner.user_id !== input.userId) return { ok: false, reason: 'forbidden_client' } as const;
@@ -277,7 +259,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     close: () =>
-      writes.run(() => {
+      writes.exclusive(() => {
         if (reader !== writer) reader.close();
         writer.close();
       }),

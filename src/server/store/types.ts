@@ -46,10 +46,18 @@ export interface PushInput {
   readonly retentionMs?: number;
   /** The space's quota: a push that would take its stored bytes (rowBytes) past it writes nothing. */
   readonly maxStoredBytes?: number;
+  /**
+   * The hash of the session's token. When given, the push writes nothing (reason 'unauthorized')
+   * unless the token still exists and has not expired at receivedAt, checked inside the transaction:
+   * the caller may have authenticated from a cache, and a signed-out token must not push.
+   */
+  readonly tokenHash?: string;
 }
 
 export type PushOutcome =
   | { readonly ok: true; readonly accepted: string[]; readonly duplicates: string[]; readonly head: number }
+  /** input.tokenHash no longer names a live session: nothing was written. */
+  | { readonly ok: false; readonly reason: 'unauthorized' }
   /** The clientId was first pushed by another user, or the quota would be exceeded: nothing was written. */
   | { readonly ok: false; readonly reason: 'forbidden_client' | 'storage_full' }
   /** A snapshot (input.actions[index]) claims a basis beyond the space's head: no action was stored. */

@@ -1,6 +1,7 @@
 // When to run sync cycles: triggers coalesce into at most one running cycle plus one queued, local
-// writes are debounced, failures retry with backoff, and `online` resets the backoff. Timers and
-// randomness are injected so tests drive time by hand.
+// writes are debounced, failures retry with backoff, and `online` resets the backoff. A refusal that
+// says when to come back (Retry-After on a 429 or 503) is honoured: no cycle starts before then,
+// whatever triggers meanwhile. Timers and randomness are injected so tests drive time by hand.
 
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 
@@ -18,6 +19,8 @@ export interface SchedulerDeps {
   readonly random: () => number;
   /** After a failure: whether to retry automatically (false for e.g. signed out). */
   readonly shouldRetry: (error: unknown) => boolean;
+  /** How long the server asked to wait after this failure (Retry-After), if it said. */
+  readonly retryAfterMs?: (error: unknown) => number | undefined;
   readonly onStart?: () => void;
   readonly onSuccess?: () => void;
   readonly onFailure?: (error: unknown, retryInMs: number | null) => void;
@@ -25,8 +28,13 @@ export interface SchedulerDeps {
   readonly backoff?: BackoffPolicy;
 }
 
+/** The longest wait a Retry-After may impose: a misconfigured proxy must not park a device for days. */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
 export class SyncScheduler {
   private running = false;
+  /** The retry timer is the server's Retry-After: triggers wait for it rather than cut it short. */
+  private holding = false;
   private queued = false;
   private attempt = 0;
   private retryTimer: unknown = null;
@@ -60,9 +68,12 @@ export class SyncScheduler {
     this.stopped = true;
     for (const t of [this.retryTimer, this.writeTimer]) if (t !== null) this.deps.timers.clear(t);
     this.retryTimer = this.writeTimer = null;
+    this.holding = false;
   }
 
   private kick(): void {
+    // The retry at the end of the hold runs a cycle, which serves whatever triggered meanwhile.
+    if (this.holding) return;
     if (this.retryTimer !== null) {
       this.deps.timers.clear(this.retryTimer);
       this.retryTimer = null;
@@ -87,9 +98,15 @@ export class SyncScheduler {
         this.queued = false;
         if (!this.stopped && this.deps.shouldRetry(error)) {
           this.attempt++;
-          const delay = backoffDelay(this.attempt, this.deps.random, this.deps.backoff ?? DEFAULT_BACKOFF);
+          const backoff = backoffDelay(this.attempt, this.deps.random, this.deps.backoff ?? DEFAULT_BACKOFF);
+          const told = this.deps.retryAfterMs?.(error);
+          const asked = told !== undefined && Number.isFinite(told) && told > 0 ? Math.min(told, MAX_RETRY_AFTER_MS) : undefined;
+          // Never sooner than the server asked, nor sooner than the backoff would have waited.
+          const delay = asked === undefined ? backoff : Math.max(asked, backoff);
+          this.holding = asked !== undefined;
           this.retryTimer = this.deps.timers.set(() => {
             this.retryTimer = null;
+            this.holding = false;
             this.kick();
           }, delay);
           this.deps.onFailure?.(error, delay);

@@ -148,6 +148,7 @@ export class SyncEngine {
         timers: this.env.timers,
         random: this.env.random,
         shouldRetry: (e) => !(e instanceof SyncError && e.kind === 'unauthorized'),
+        retryAfterMs: (e) => (e instanceof SyncError ? e.details.retryAfterMs : undefined),
         onStart: () => this.current(run) && this.cycleStarted(),
         onSuccess: () => this.current(run) && this.cycleSucceeded(run),
         onFailure: (e) => this.current(run) && this.cycleFailed(e),
