@@ -18,8 +18,8 @@
 import { stampMs } from '../../sync/stamp';
 import type { NoteSearchHit, TextRange } from '../api';
 import { snippetOf } from './noteQueries';
-import { indexQueuedNotes } from './searchIndex';
-import { int, text, textOrNull, type Db } from '../db/sql';
+import { BEHIND_DOCS_SQL, indexBehind, indexQueuedNotes } from './searchIndex';
+import { int, text, textOrNull, type Db, type Row } from '../db/sql';
 
 /** Most terms a query may have; the rest are ignored (a pasted paragraph is not a search). */
 export const MAX_TERMS = 16;
@@ -104,26 +104,54 @@ export interface SearchOptions {
   readonly limit?: number;
 }
 
+/** The hit columns, read from the FTS5 table `fts` joined to its notes. */
+function hitSql(fts: string, where: string): string {
+  return `SELECT n.id, n.title, n.changed_stamp, substr(n.body, 1, ${SNIPPET_SOURCE_CHARS}) AS head,
+            highlight(${fts}, 0, char(2), char(3)) AS title_marked,
+            snippet(${fts}, 1, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS body_marked,
+            ${hasMarkers('n.title')} AS title_has_markers,
+            ${hasMarkers('n.body')} AS body_has_markers,
+            ${hasPending} AS pending
+     FROM ${fts} JOIN notes n ON n.doc = ${fts}.rowid
+     WHERE ${fts} MATCH ? AND n.visible = 1 ${where}
+     ORDER BY ${fts}.rank
+     LIMIT ?`;
+}
+
+/**
+ * The index could not catch up (the disk is full): the notes it is behind on are indexed in memory
+ * for this search, and the stale index answers for the rest, so a full disk still finds every saved
+ * note. Their hits come first: they are the ones just written.
+ */
+function searchWhileBehind(db: Db, match: string, limit: number): Row[] {
+  db.exec(`DROP TABLE IF EXISTS temp.notes_fts_behind;
+    CREATE VIRTUAL TABLE temp.notes_fts_behind USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2');
+    INSERT INTO temp.notes_fts_behind (notes_fts_behind, rank) VALUES ('rank', 'bm25(10.0, 1.0)');`);
+  try {
+    db.exec(`INSERT INTO temp.notes_fts_behind (rowid, title, body)
+      SELECT doc, title, body FROM notes WHERE doc IN (${BEHIND_DOCS_SQL})`);
+    const fresh = db.selectObjects(hitSql('notes_fts_behind', ''), [match, limit]);
+    const rest = db.selectObjects(hitSql('notes_fts', `AND n.doc NOT IN (${BEHIND_DOCS_SQL})`), [match, limit - fresh.length]);
+    return [...fresh, ...rest];
+  } finally {
+    db.exec('DROP TABLE IF EXISTS temp.notes_fts_behind');
+  }
+}
+
 /** Visible notes matching every term of `query` (as a prefix), best match first. */
 export function searchNotes(db: Db, query: string, options: SearchOptions = {}): NoteSearchHit[] {
   const match = ftsQuery(query);
   if (match === undefined) return [];
   const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_SEARCH_LIMIT)), MAX_SEARCH_LIMIT);
   // Writes queue their rows for the index (searchIndex.ts): what is queued is indexed first.
-  indexQueuedNotes(db);
-  const rows = db.selectObjects(
-    `SELECT n.id, n.title, n.changed_stamp, substr(n.body, 1, ${SNIPPET_SOURCE_CHARS}) AS head,
-            highlight(notes_fts, 0, char(2), char(3)) AS title_marked,
-            snippet(notes_fts, 1, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS body_marked,
-            ${hasMarkers('n.title')} AS title_has_markers,
-            ${hasMarkers('n.body')} AS body_has_markers,
-            ${hasPending} AS pending
-     FROM notes_fts JOIN notes n ON n.doc = notes_fts.rowid
-     WHERE notes_fts MATCH ? AND n.visible = 1
-     ORDER BY notes_fts.rank
-     LIMIT ?`,
-    [match, limit],
-  );
+  let rows: Row[];
+  try {
+    indexQueuedNotes(db);
+    rows = db.selectObjects(hitSql('notes_fts', ''), [match, limit]);
+  } catch (error) {
+    if (!indexBehind(db)) throw error;
+    rows = searchWhileBehind(db, match, limit);
+  }
   return rows.map((r) => {
     const title = textOrNull(r, 'title') ?? '';
     const titleMarked = textOrNull(r, 'title_marked') ?? '';

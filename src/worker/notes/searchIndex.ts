@@ -18,6 +18,10 @@ function indexedUpTo(db: Db): number {
   return int(selectRow(db, 'SELECT coalesce(max(id), 0) AS w FROM notes_fts_docsize') ?? { w: 0 }, 'w');
 }
 
+/** The docs whose index entry is missing or stale: queued ones and those above its greatest doc. */
+export const BEHIND_DOCS_SQL = `SELECT doc FROM notes_fts_queue
+  UNION ALL SELECT doc FROM notes WHERE doc > (SELECT coalesce(max(id), 0) FROM notes_fts_docsize)`;
+
 /** True when some note's text changed, or a note was made or deleted, since the index caught up. */
 export function indexBehind(db: Db): boolean {
   if (selectRow(db, 'SELECT 1 AS queued FROM notes_fts_queue LIMIT 1') !== undefined) return true;

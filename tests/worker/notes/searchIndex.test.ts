@@ -16,7 +16,7 @@ import { appendAction, listPendingActions } from '../../../src/worker/store/acti
 import { saveEntity } from '../../../src/worker/store/entityRows';
 import { Store } from '../../../src/worker/store/store';
 import { manualTimers } from '../../sync/manualTimers';
-import { count, fakeClock, idMaker, memoryDb, openService, uuidFor } from '../helpers';
+import { count, fakeClock, fillUp, idMaker, memoryDb, openService, uuidFor } from '../helpers';
 
 function ftsPages(db: Db): number {
   return count(db, 'SELECT count(*) FROM notes_fts_data') + count(db, 'SELECT count(*) FROM notes_fts_docsize');
@@ -53,6 +53,31 @@ describe('deferred search indexing', () => {
 
     await service.deleteNote(note.id);
     expect(await service.searchNotes('wallaby')).toEqual([]);
+    expectIndexMirrorsNotes(db);
+  });
+
+  it('on a full disk, where the index cannot catch up, a search still finds what was saved and not what was deleted', async () => {
+    const { service, db } = await openService();
+    const old = await service.createNote({ title: 'Ledger', body: 'quarterly figures' });
+    const gone = await service.createNote({ title: 'Draft', body: 'quarterly plan' });
+    expect(await service.searchNotes('quarterly')).toHaveLength(2); // indexed
+    const fresh = await service.createNote({ title: 'Quarterly review', body: 'new this week' });
+    await service.updateNote(old.id, { body: 'yearly figures' });
+    await service.deleteNote(gone.id);
+    // Enough new text that indexing it needs pages the file no longer has.
+    for (let i = 0; i < 40; i++) await service.createNote({ title: `Filler ${i}`, body: `word${i} `.repeat(300) });
+    fillUp(db);
+    expect(() => indexQueuedNotes(db)).toThrow();
+
+    expect((await service.searchNotes('quarterly')).map((h) => h.id)).toEqual([fresh.id]);
+    const hit = (await service.searchNotes('yearly'))[0];
+    expect(hit?.id).toBe(old.id);
+    expect(hit?.snippetRanges).toEqual([{ start: 0, end: 6 }]);
+    expect(await service.searchNotes('figures')).toHaveLength(1);
+    expect(indexBehind(db)).toBe(true);
+
+    db.exec('PRAGMA max_page_count = 1073741823');
+    expect((await service.searchNotes('quarterly')).map((h) => h.id)).toEqual([fresh.id]);
     expectIndexMirrorsNotes(db);
   });
 
