@@ -18,8 +18,6 @@ interface CollectionSql {
   readonly selectOne: string;
   readonly selectMany: string;
   readonly upsert: string;
-  /** The upsert of many rows from one JSON array of rows (blobs as hex), in array order. */
-  readonly upsertMany: string;
 }
 
 const cache = new Map<CollectionName, CollectionSql>();
@@ -39,21 +37,18 @@ function sqlFor(collection: CollectionName): CollectionSql {
     'visible',
   ];
   const quoted = columns.map(ident);
-  const blobs = new Set(textFields.map((f) => `${f}_doc`));
-  const fromJson = columns.map((c, i) => (blobs.has(c) ? `unhex(value ->> ${i})` : `value ->> ${i}`));
-  const onConflict = `ON CONFLICT (id) DO UPDATE SET ${quoted
-    .slice(1)
-    .map((c) => `${c} = excluded.${c}`)
-    .join(', ')}`;
   s = {
     fields,
     textFields,
     select: `SELECT ${quoted.join(', ')} FROM ${table}`,
     selectOne: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id = ?`,
     selectMany: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`,
-    upsert: `INSERT INTO ${table} (${quoted.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ${onConflict}`,
-    // WHERE true: SQLite's grammar needs it between a SELECT and ON CONFLICT.
-    upsertMany: `INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${fromJson.join(', ')} FROM json_each(?) WHERE true ORDER BY key ${onConflict}`,
+    upsert:
+      `INSERT INTO ${table} (${quoted.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
+      `ON CONFLICT (id) DO UPDATE SET ${quoted
+        .slice(1)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')}`,
   };
   cache.set(collection, s);
   return s;
@@ -112,14 +107,14 @@ export function loadEntities(db: Db, collection: CollectionName, ids: readonly s
   return found;
 }
 
-function rowValues(collection: CollectionName, e: EntityState, blob: (doc: Uint8Array | null) => Uint8Array | string | null) {
-  const { fields, textFields } = sqlFor(collection);
-  return [
+export function saveEntity(db: Db, collection: CollectionName, e: EntityState): void {
+  const { fields, textFields, upsert } = sqlFor(collection);
+  const bind = [
     e.id,
     ...fields.flatMap((f) => [e.fields[f] ?? null, e.stamps[f] ?? null]),
     ...textFields.flatMap((f) => {
       const t = e.texts?.[f];
-      return [blob(t?.doc ?? null), t?.edited ?? null, t && t.waiting.length > 0 ? JSON.stringify(t.waiting) : null];
+      return [t?.doc ?? null, t?.edited ?? null, t && t.waiting.length > 0 ? JSON.stringify(t.waiting) : null];
     }),
     e.createdStamp,
     e.deletedStamp,
@@ -128,28 +123,7 @@ function rowValues(collection: CollectionName, e: EntityState, blob: (doc: Uint8
     lastChangedStamp(e) ?? '',
     isVisible(e) ? 1 : 0,
   ];
-}
-
-export function saveEntity(db: Db, collection: CollectionName, e: EntityState): void {
-  run(db, sqlFor(collection).upsert, rowValues(collection, e, (doc) => doc));
-}
-
-/**
- * Saves many rows in one statement (a pulled page's): one JSON text crosses into SQLite instead of
- * a bind per column per row. Rows are written in the order given, as saveEntity one by one would.
- */
-export function saveEntities(db: Db, collection: CollectionName, es: readonly EntityState[]): void {
-  if (es.length === 0) return;
-  if (es.length === 1) return saveEntity(db, collection, es[0]!);
-  run(db, sqlFor(collection).upsertMany, [JSON.stringify(es.map((e) => rowValues(collection, e, (doc) => (doc === null ? null : toHex(doc)))))]);
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
-  return s;
+  run(db, upsert, bind);
 }
 
 /** Every materialized entity of a collection (for replay checks and repair, not for the UI). */
