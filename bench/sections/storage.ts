@@ -72,6 +72,7 @@ export async function runStorage(plan: Plan, r: Results, log: (s: string) => voi
         agree: m.agree,
       });
       if (!m.agree) throw new Error(`merge at ${history}: the incremental merge and the full replay ended with different rows`);
+      r.sizes[`mergeTextEditsIn${history}`] = m.textEdits;
     }
     r.sizes.mergeReps = [plan.merge.oursReps, plan.merge.seedReps];
 

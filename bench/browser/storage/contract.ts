@@ -50,6 +50,8 @@ export interface MergeSamples {
   /** Both algorithms left the same materialized rows (a check of the bench, not a figure). */
   readonly agree: boolean;
   readonly notes: number;
+  /** Actions of the page that are text edits (Yjs updates). */
+  readonly textEdits: number;
 }
 
 export interface TextMergeOptions {

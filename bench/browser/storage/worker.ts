@@ -151,7 +151,9 @@ const bench: StorageBench = {
     const historyFile = `/history-${o.history}.sqlite3`;
     const workFile = '/merge-work.sqlite3';
     // The history: other devices' notes, created and then edited (a few deleted), already merged.
-    const stream = new ActionStream({ clients: 4, createShare: 0.2, deleteShare: 0.01, total: o.history + o.batch, seed: o.history });
+    // Body changes are mostly text edits (Yjs updates on the current base), as the app's editor
+    // saves them; a fifth are replaces (imports, older apps). So the page is ~44% text edits.
+    const stream = new ActionStream({ clients: 4, createShare: 0.2, deleteShare: 0.01, total: o.history + o.batch, seed: o.history, textEditShare: 0.8 });
     const built = await freshDb(historyFile);
     const notes = (() => {
       try {
@@ -165,6 +167,7 @@ const bench: StorageBench = {
     p.unlink(historyFile);
     // The pulled batch: new notes and edits of existing ones, from the same devices.
     const batch = stream.next(o.batch);
+    const textEdits = batch.filter((a) => a.edits !== undefined).length;
 
     const run = async (apply: (store: Store) => void): Promise<{ ms: number; digest: string }> => {
       p.unlink(workFile);
@@ -199,7 +202,7 @@ const bench: StorageBench = {
       seedDigest = r.digest;
     }
     p.unlink(workFile);
-    return { history: o.history, batch: o.batch, oursMs, seedMs, agree: oursDigest === seedDigest, notes };
+    return { history: o.history, batch: o.batch, oursMs, seedMs, agree: oursDigest === seedDigest, notes, textEdits };
   },
 
   async mergeText(o: TextMergeOptions): Promise<TextMergeSamples> {

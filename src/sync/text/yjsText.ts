@@ -32,18 +32,35 @@ export function seedClientId(baseStamp: string): number {
   return h === 0 ? 1 : h;
 }
 
+/**
+ * A new document. The guid is given because Yjs's default draws a random UUID, 31 calls of
+ * crypto.getRandomValues, which cost more than loading a small text; it only names subdocuments.
+ */
+function newDoc(): Y.Doc {
+  return new Y.Doc({ guid: TEXT });
+}
+
+/** The seed document of a base, loaded and ready for edits (its own client id is not the seed's). */
+function seedDoc(baseStamp: string, baseText: string): Y.Doc {
+  const doc = newDoc();
+  const seed = seedClientId(baseStamp);
+  const own = doc.clientID;
+  doc.clientID = seed;
+  if (baseText.length > 0) doc.getText(TEXT).insert(0, baseText);
+  doc.clientID = own === seed ? (seed ^ 1) >>> 0 || 2 : own;
+  return doc;
+}
+
 /** The seed document of a base, encoded: identical bytes on every replica. */
 export function seedState(baseStamp: string, baseText: string): Uint8Array {
-  const doc = new Y.Doc();
-  doc.clientID = seedClientId(baseStamp);
-  if (baseText.length > 0) doc.getText(TEXT).insert(0, baseText);
+  const doc = seedDoc(baseStamp, baseText);
   const bytes = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return bytes;
 }
 
 function loadDoc(baseStamp: string, state: Uint8Array): Y.Doc {
-  const doc = new Y.Doc();
+  const doc = newDoc();
   while (doc.clientID === seedClientId(baseStamp)) doc.clientID = (Math.random() * 0xffffffff) >>> 0;
   Y.applyUpdate(doc, state);
   return doc;
@@ -120,7 +137,7 @@ function takeDoc(cache: TextDocCache | undefined, src: TextSource): Y.Doc {
     cache!.put(src.key, { ...e, state: EMPTY, source: { ...e.source, doc: EMPTY } });
     return e.doc;
   }
-  return loadDoc(src.baseStamp, src.doc ?? seedState(src.baseStamp, src.baseText));
+  return src.doc === null ? seedDoc(src.baseStamp, src.baseText) : loadDoc(src.baseStamp, src.doc);
 }
 const EMPTY = new Uint8Array(0);
 

@@ -106,6 +106,18 @@ export function markAcked(db: Db, id: string, serverSeq: number | null): void {
   run(db, `UPDATE actions SET status = 'acked', error = NULL, server_seq = coalesce(?, server_seq) WHERE id = ?`, [serverSeq, id]);
 }
 
+/** markAcked for many actions in one statement: id -> seq to store (null: keep the stored one). */
+export function markAckedMany(db: Db, acks: ReadonlyMap<string, number | null>): void {
+  if (acks.size === 0) return;
+  run(
+    db,
+    `UPDATE actions SET status = 'acked', error = NULL, server_seq = coalesce(j.seq, actions.server_seq)
+     FROM (SELECT value ->> 0 AS id, value ->> 1 AS seq FROM json_each(?)) AS j
+     WHERE actions.id = j.id`,
+    [JSON.stringify([...acks])],
+  );
+}
+
 /** The server refused the action as invalid: keep it, with the reason, out of the upload queue. */
 export function quarantineAction(db: Db, id: string, error: string): void {
   run(db, `UPDATE actions SET status = 'quarantined', error = ? WHERE id = ? AND status = 'pending'`, [error, id]);

@@ -1,5 +1,5 @@
 // The device's side of compaction (DESIGN.md sections 4 and 5, step 4): snapshots of entities with
-// many actions since their last one, and pruning of the log they cover.
+// many actions since their last one (pruning of the log they cover: pageSnapshots.ts).
 //
 // Invariants (tests/worker/sync/compaction.sync.test.ts, the convergence model test):
 // - A snapshot is made only of an entity with nothing pending or quarantined here, with basis = the
@@ -17,7 +17,7 @@ import type { EntityState } from '../../sync/merge';
 import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from '../../sync/snapshot';
 import type { Stamp } from '../../sync/stamp';
 import { readClock, writeClock } from '../db/meta';
-import { inTransaction, int, intOrNull, run, selectRow, selectRows, text, textOrNull, type Db } from '../db/sql';
+import { inTransaction, run, selectRow, selectRows, text, textOrNull, type Db } from '../db/sql';
 import { appendAction, findAction } from './actionLog';
 import type { Store } from './store';
 
@@ -111,26 +111,6 @@ export function appendSnapshot(store: Store, e: EntityRef, basis: number): Actio
     appendAction(db, action, 'pending');
     return action;
   });
-}
-
-/**
- * Drops the acknowledged actions the snapshot `snapshotId` covers: its entity's with a server seq
- * <= its basis. An own snapshot also stands for the acknowledged actions logged before it whose
- * seq this device never learned (the server may have covered them before they came back in a
- * pull): should one be served after all, it merges again as a no-op. Returns how many went.
- */
-export function pruneCovered(db: Db, snapshotId: string, ownClientId: string): number {
-  const snap = selectRow(db, `SELECT collection, entity_id, basis, client_id, local_seq FROM actions WHERE id = ? AND type = 'snapshot'`, [snapshotId]);
-  const basis = snap ? intOrNull(snap, 'basis') : null;
-  if (!snap || basis === null) return 0;
-  const ownBefore = text(snap, 'client_id') === ownClientId ? int(snap, 'local_seq') : -1;
-  run(
-    db,
-    `DELETE FROM actions WHERE collection = ? AND entity_id = ? AND status = 'acked'
-       AND ((server_seq IS NOT NULL AND server_seq <= ?) OR (server_seq IS NULL AND local_seq < ?))`,
-    [text(snap, 'collection'), text(snap, 'entity_id'), basis, ownBefore],
-  );
-  return int(selectRow(db, 'SELECT changes() AS n')!, 'n');
 }
 
 /**

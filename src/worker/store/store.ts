@@ -10,7 +10,8 @@
 //       their server seq), mark our own coming back as acked, merge only the new ones (O(batch),
 //       never a replay), fold their clocks and the server's time into ours, record the server clock
 //       offset, record conflicts, and advance the cursor.
-//       Returns the entities whose visible state changed, for change events.
+//       Returns the entities whose visible state changed, for change events. Written set-wise:
+//       remotePage.ts (a fixed number of statements per page), snapshots in pageSnapshots.ts.
 //   store.pendingActions(limit), store.quarantine(id, reason)          the upload queue
 //   store.syncCursor / setSyncCursor, store.syncEpoch / setSyncEpoch   sync position (meta)
 //   store.entity(collection, id), store.hasAction(id), store.openConflicts()   reads for the service
@@ -28,17 +29,18 @@
 import * as v from 'valibot';
 import type { Action } from '../../sync/action';
 import { isCollectionName, type CollectionName } from '../../sync/collections';
-import { createDocCache, updateProblem, type TextDocCache } from '../../sync/text/yjsText';
+import { createDocCache, type TextDocCache } from '../../sync/text/yjsText';
 import { formatHlc, maxHlc, parseHlc, receiveHlc, sendHlc } from '../../sync/hlc';
-import { entityKey, isVisible, mergeAction, type Conflict, type EntityState } from '../../sync/merge';
+import { mergeAction, type Conflict, type EntityState } from '../../sync/merge';
 import { ActionSchema, describeIssues } from '../../sync/protocol';
-import { actionMarks, appendAction, appendActions, findAction, listPendingActions, markAcked, quarantineAction } from './actionLog';
+import { appendAction, findAction, listPendingActions, quarantineAction } from './actionLog';
 import { listOpenConflicts, recordConflicts, type StoredConflict } from './conflicts';
-import { loadEntities, loadEntity, saveEntity } from './entityRows';
+import { loadEntity, saveEntity } from './entityRows';
 import { baseFor, textEditsOf, type LocalWrite } from './localWrite';
 
 export type { LocalWrite } from './localWrite';
-import { pruneCovered } from './compaction';
+import { applyPage } from './remotePage';
+import type { PagedAction } from './pagePlan';
 import { ValidationError } from '../errors';
 import {
   ensureClientId,
@@ -72,10 +74,7 @@ export interface LocalResult {
   readonly duplicate: boolean;
 }
 
-export interface RemoteAction extends Action {
-  /** The server's seq, when the action came from a pull. */
-  readonly seq?: number;
-}
+export type RemoteAction = PagedAction;
 
 export interface RemoteOptions {
   /** Advance the sync cursor in the same transaction as the page it belongs to. */
@@ -94,15 +93,6 @@ export interface RemoteResult {
   readonly inserted: number;
   /** Actions of ours (or earlier pulls) the server acknowledged in this batch. */
   readonly acked: number;
-}
-
-interface Touched {
-  readonly collection: CollectionName;
-  readonly id: string;
-  readonly wasVisible: boolean;
-  state: EntityState | undefined;
-  dirty: boolean;
-  ackChanged: boolean;
 }
 
 export class Store {
@@ -193,94 +183,16 @@ export class Store {
       const now = this.deps.now();
       if (options.serverTime !== undefined) setClockOffset(this.db, options.serverTime - now);
       const hlcNow = now + getClockOffset(this.db);
-      // Per page, not per action: one lookup of the log, one load of the rows the page touches, each
-      // changed row saved once at the end, one insert of the new actions, one clock read and write.
-      // Merge is order-independent, so folding a page's actions on one entity in memory is exact.
-      const marks = actionMarks(this.db, actions.map((a) => a.id));
-      const rows = this.loadTouched(actions);
-      const touched = new Map<string, Touched>();
-      const touch = (collection: CollectionName, id: string): Touched => {
-        const key = entityKey(collection, id);
-        let t = touched.get(key);
-        if (!t) {
-          const state = rows.get(key);
-          t = { collection, id, wasVisible: state !== undefined && isVisible(state), state, dirty: false, ackChanged: false };
-          touched.set(key, t);
-        }
-        return t;
-      };
       let clock = readClock(this.db, this.clientId);
-      const conflicts: Conflict[] = [];
-      const fresh = new Map<string, { action: Action; status: 'acked'; serverSeq: number | null }>();
-      let acked = 0;
-      const covers: string[] = [];
-
-      for (const pulled of actions) {
-        const a = withWellFormedEdits(pulled);
-        const collection = a.collection as CollectionName;
-        clock = receiveHlc(clock, parseHlc(a.hlc), hlcNow);
-        const seq = a.seq ?? null;
-        if (a.type === 'snapshot') covers.push(a.id);
-        const logged = marks.get(a.id);
-        if (logged) {
-          if (logged.status !== 'acked' || (seq !== null && logged.serverSeq === null)) {
-            const entry = fresh.get(a.id); // the same action twice in one page
-            if (entry) entry.serverSeq ??= seq;
-            else markAcked(this.db, a.id, seq);
-            marks.set(a.id, { status: 'acked', serverSeq: seq ?? logged.serverSeq });
-            acked++;
-            if (logged.status === 'pending') touch(collection, a.entityId).ackChanged = true;
-          } else if (seq !== null && logged.serverSeq !== null && seq > logged.serverSeq && !fresh.has(a.id)) {
-            // Served again at a later seq: its row was covered and deleted, then a retry of it was
-            // stored anew. Pruning must compare with the seq the server serves it at now.
-            markAcked(this.db, a.id, seq);
-            marks.set(a.id, { status: 'acked', serverSeq: seq });
-          }
-          continue;
-        }
-        fresh.set(a.id, { action: stripSeq(a), status: 'acked', serverSeq: seq });
-        marks.set(a.id, { status: 'acked', serverSeq: seq });
-        const t = touch(collection, a.entityId);
-        const merged = mergeAction(t.state, a, this.clientId, this.textDocs);
-        if (merged.changed) {
-          t.state = merged.state;
-          t.dirty = true;
-        }
-        conflicts.push(...merged.conflicts);
-      }
-      appendActions(this.db, [...fresh.values()]);
-      // The device's log follows the server's: what a snapshot covers goes here too.
-      for (const id of covers) pruneCovered(this.db, id, this.clientId);
-
-      const changedIds: string[] = [];
-      for (const t of touched.values()) {
-        if (t.dirty && t.state) saveEntity(this.db, t.collection, t.state);
-        const visible = t.state !== undefined && isVisible(t.state);
-        if ((t.dirty && (t.wasVisible || visible)) || (t.ackChanged && visible)) changedIds.push(t.id);
-      }
+      for (const a of actions) clock = receiveHlc(clock, parseHlc(a.hlc), hlcNow);
       if (options.serverTime !== undefined) clock = maxHlc(clock, { ms: Math.floor(options.serverTime), counter: 0 });
+      const page = applyPage(this.db, actions, this.clientId, this.textDocs);
       writeClock(this.db, clock);
-      const recorded = recordConflicts(this.db, conflicts, now);
+      const recorded = recordConflicts(this.db, page.conflicts, now);
       if (options.cursor !== undefined) setSyncCursor(this.db, options.cursor);
       if (options.epoch !== undefined) setSyncEpoch(this.db, options.epoch);
-      return { changedIds, conflicts: recorded, inserted: fresh.size, acked };
+      return { changedIds: page.changedIds, conflicts: recorded, inserted: page.inserted, acked: page.acked };
     });
-  }
-
-  /** The current rows of every entity a page's actions name, by entityKey, in one query per collection. */
-  private loadTouched(actions: readonly RemoteAction[]): Map<string, EntityState> {
-    const ids = new Map<CollectionName, Set<string>>();
-    for (const a of actions) {
-      const c = a.collection as CollectionName;
-      let set = ids.get(c);
-      if (!set) ids.set(c, (set = new Set()));
-      set.add(a.entityId);
-    }
-    const rows = new Map<string, EntityState>();
-    for (const [collection, set] of ids) {
-      for (const [id, state] of loadEntities(this.db, collection, [...set])) rows.set(entityKey(collection, id), state);
-    }
-    return rows;
   }
 
   pendingActions(limit: number): Action[] {
@@ -310,21 +222,4 @@ export class Store {
   openConflicts(): StoredConflict[] {
     return listOpenConflicts(this.db);
   }
-}
-
-/**
- * The server checks every edit before it stores it; one that is still not a well-formed text update
- * (a server of another version, a bug) is left out rather than let near a document.
- */
-function withWellFormedEdits(a: RemoteAction): RemoteAction {
-  if (a.edits === undefined) return a;
-  const kept = Object.entries(a.edits).filter(([, e]) => updateProblem(e.update) === null);
-  if (kept.length === Object.keys(a.edits).length) return a;
-  const { edits: _edits, ...rest } = a;
-  return kept.length > 0 ? { ...rest, edits: Object.fromEntries(kept) } : rest;
-}
-
-function stripSeq(a: RemoteAction): Action {
-  const { seq: _seq, ...action } = a;
-  return action;
 }

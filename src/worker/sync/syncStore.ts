@@ -5,8 +5,9 @@
 import type { Action } from '../../sync/action';
 import type { PullResponse } from '../../sync/protocol';
 import type { SyncStore } from '../../sync/cycle/syncCycle';
-import { entitiesOfActions, markAcked, requeueOwnAcked } from '../store/actionLog';
-import { appendSnapshot, DEFAULT_SNAPSHOT_EVERY, entitiesDue, pruneCovered, resetSnapshotsForNewEpoch } from '../store/compaction';
+import { entitiesOfActions, markAckedMany, requeueOwnAcked } from '../store/actionLog';
+import { appendSnapshot, DEFAULT_SNAPSHOT_EVERY, entitiesDue, resetSnapshotsForNewEpoch } from '../store/compaction';
+import { pruneCoveredBy } from '../store/pageSnapshots';
 import { setSyncCursor, setSyncEpoch } from '../db/meta';
 import { restampPending } from '../store/restamp';
 import { inTransaction } from '../db/sql';
@@ -35,9 +36,10 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
     async markAcknowledged(ids: readonly string[]): Promise<void> {
       if (ids.length === 0) return;
       const entityIds = inTransaction(db, () => {
-        for (const id of ids) markAcked(db, id, null);
+        markAckedMany(db, new Map(ids.map((id) => [id, null])));
         const entities = entitiesOfActions(db, ids);
-        for (const id of ids) pruneCovered(db, id, store.clientId);
+        // One query finds the snapshots among the ids; only they prune.
+        pruneCoveredBy(db, ids, store.clientId);
         return entities;
       });
       touch(entityIds);

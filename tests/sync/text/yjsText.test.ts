@@ -14,6 +14,21 @@ describe('Yjs text documents', () => {
     expect(seedClientId(BASE)).toBe(seedClientId(BASE.replace('000001750000000', '000001750000999')));
   });
 
+  it('build a seed in place with the same bytes as one made by its own client and loaded (no extra encode)', () => {
+    // The construction every earlier version used: a document whose client is the seed's.
+    const made = new Y.Doc();
+    made.clientID = seedClientId(BASE);
+    made.getText('text').insert(0, 'Hello');
+    expect(seedState(BASE, 'Hello')).toEqual(Y.encodeStateAsUpdate(made));
+    // An edit on the seed is the edit's author's, never the seed's client's.
+    const edit = makeEdit({ key: 'k', baseStamp: BASE, baseText: 'Hello', doc: null }, [{ index: 5, deleteCount: 0, insert: '!' }]);
+    const after = new Y.Doc();
+    Y.applyUpdate(after, edit.state);
+    expect(after.getText('text').toString()).toBe('Hello!');
+    expect([...Y.encodeStateVector(after)].length).toBeGreaterThan([...Y.encodeStateVector(made)].length);
+    expect(Y.decodeStateVector(Y.encodeStateVector(after)).get(seedClientId(BASE))).toBe(5);
+  });
+
   it('carry one saved word of a 10 KB note in well under 200 bytes', () => {
     const text = 'lorem ipsum dolor sit amet '.repeat(380);
     const edit = makeEdit({ key: 'k', baseStamp: BASE, baseText: text, doc: null }, diffSplices(text, text.slice(0, 5000) + 'word ' + text.slice(5000)));
