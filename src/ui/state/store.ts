@@ -145,12 +145,11 @@ export function createNotesStore(client: NotesClient): NotesStore {
         void editor.noteChanged(event.entityIds).catch(() => undefined);
         sync.changed();
       });
-      // The app shows as soon as the first screen of the list is read; the rest follows.
-      await Promise.all([
-        list.readFirstScreen(),
-        // Without sync the notes still work: a failure here is logged, not a failed start.
-        sync.start().catch((error: unknown) => console.error('notes: sync status is not available', error)),
-      ]);
+      // The app shows as soon as the first screen of the list is read; the rest follows. The sync
+      // status is not waited for: its calls may queue behind the read of the whole list, and the
+      // notes work without it (a failure here is logged, not a failed start).
+      void sync.start().catch((error: unknown) => console.error('notes: sync status is not available', error));
+      await list.readFirstScreen();
       setPhase({ kind: 'ready', storage: opened.storage, ...(opened.warning ? { warning: opened.warning } : {}) });
       const first = notes()[0];
       if (first && !editor.openId()) await editor.open(first.id);
