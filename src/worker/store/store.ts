@@ -36,9 +36,10 @@ import { actionMarks, appendAction, appendActions, findAction, listPendingAction
 import { listOpenConflicts, recordConflicts, type StoredConflict } from './conflicts';
 import { loadEntities, loadEntity, saveEntity } from './entityRows';
 import { baseFor, textEditsOf, type LocalWrite } from './localWrite';
+import { saveEntities } from './rowBatch';
 
 export type { LocalWrite } from './localWrite';
-import { pruneCovered } from './compaction';
+import { pruneCoveredMany } from './compaction';
 import { ValidationError } from '../errors';
 import {
   ensureClientId,
@@ -249,15 +250,18 @@ export class Store {
         conflicts.push(...merged.conflicts);
       }
       appendActions(this.db, [...fresh.values()]);
-      // The device's log follows the server's: what a snapshot covers goes here too.
-      for (const id of covers) pruneCovered(this.db, id, this.clientId);
+      // The device's log follows the server's: what a page's snapshots cover goes here too.
+      pruneCoveredMany(this.db, covers, this.clientId);
 
       const changedIds: string[] = [];
+      const saves = new Map<CollectionName, EntityState[]>();
       for (const t of touched.values()) {
-        if (t.dirty && t.state) saveEntity(this.db, t.collection, t.state);
+        if (t.dirty && t.state) (saves.get(t.collection) ?? saves.set(t.collection, []).get(t.collection)!).push(t.state);
         const visible = t.state !== undefined && isVisible(t.state);
         if ((t.dirty && (t.wasVisible || visible)) || (t.ackChanged && visible)) changedIds.push(t.id);
       }
+      // One statement per collection (rowBatch.ts): a bootstrap's page is a row per snapshot.
+      for (const [collection, states] of saves) saveEntities(this.db, collection, states);
       if (options.serverTime !== undefined) clock = maxHlc(clock, { ms: Math.floor(options.serverTime), counter: 0 });
       writeClock(this.db, clock);
       const recorded = recordConflicts(this.db, conflicts, now);
