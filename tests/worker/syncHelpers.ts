@@ -82,6 +82,8 @@ export interface SimWorld {
 export interface SimWorldOptions {
   /** Devices snapshot an entity after this many actions (compaction.ts); default the app's. */
   readonly snapshotEvery?: number;
+  /** Actions pulled that make a cycle a catch-up (compaction.ts CATCH_UP_ACTIONS); default the app's. */
+  readonly catchUpActions?: number;
   /** The server's RETENTION_DAYS, in ms (0: covered rows deleted at once). */
   readonly retentionMs?: number;
 }
@@ -120,7 +122,10 @@ export async function simWorld(options: SimWorldOptions = {}): Promise<SimWorld>
         conflicts: new ConflictService(notes),
         store,
         db,
-        sync: workerSyncStore(store, (ids) => changed.push(...ids), options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
+        sync: workerSyncStore(store, (ids) => changed.push(...ids), {
+          ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
+          ...(options.catchUpActions === undefined ? {} : { catchUpActions: options.catchUpActions }),
+        }),
         changed,
         transport,
         cycle: (options?: SyncCycleOptions) => runSyncCycle(store.clientId, c.sync, transport, options),

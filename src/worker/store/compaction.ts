@@ -11,7 +11,7 @@
 //   set it (read from the log, or from the previous snapshot once that write was pruned).
 
 import type { Action } from '../../sync/action';
-import { isCollectionName, type CollectionName } from '../../sync/collections';
+import { collections, isCollectionName, type CollectionName } from '../../sync/collections';
 import { formatHlc, sendHlc } from '../../sync/hlc';
 import type { EntityState } from '../../sync/merge';
 import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from '../../sync/snapshot';
@@ -24,6 +24,12 @@ import type { Store } from './store';
 /** Actions since an entity's last snapshot that make it worth a new one (see README: measured). */
 export const DEFAULT_SNAPSHOT_EVERY = 20;
 
+/**
+ * Actions pulled since the last compaction that make it a catch-up (a new device, one back from a
+ * long time offline): then an entity is due with two actions since its last snapshot.
+ */
+export const CATCH_UP_ACTIONS = 1_000;
+
 export interface EntityRef {
   readonly collection: CollectionName;
   readonly entityId: string;
@@ -31,20 +37,26 @@ export interface EntityRef {
 
 /**
  * Entities (of `only`, or all) with at least `every` actions logged after their last snapshot (made
- * here or pulled) and nothing pending or quarantined.
+ * here or pulled) and nothing pending or quarantined. One pass over the log: each entity's last
+ * snapshot is found once (not once per action), so a catch-up of the whole log stays linear.
  */
 export function entitiesDue(db: Db, every: number, only?: readonly string[]): EntityRef[] {
-  const filter = only ? `AND a.entity_id IN (SELECT value FROM json_each(?))` : '';
+  // Of a few entities: their actions through the (collection, entity_id) index, not a scan of the log.
+  const scope = only
+    ? `SELECT a.collection, a.entity_id, a.type, a.status, a.local_seq FROM json_each(?) j
+       CROSS JOIN actions a ON a.collection IN (SELECT value FROM json_each(?)) AND a.entity_id = j.value`
+    : `SELECT collection, entity_id, type, status, local_seq FROM actions`;
   const rows = selectRows(
     db,
-    `SELECT a.collection, a.entity_id FROM actions a
-     WHERE a.type != 'snapshot' ${filter}
-       AND a.local_seq > coalesce((SELECT max(s.local_seq) FROM actions s
-                                   WHERE s.collection = a.collection AND s.entity_id = a.entity_id AND s.type = 'snapshot'), 0)
-     GROUP BY a.collection, a.entity_id
-     HAVING count(*) >= ?
-        AND NOT EXISTS (SELECT 1 FROM actions p WHERE p.collection = a.collection AND p.entity_id = a.entity_id AND p.status != 'acked')`,
-    only ? [JSON.stringify(only), every] : [every],
+    `WITH scope AS MATERIALIZED (${scope}),
+          last AS (SELECT collection, entity_id, max(CASE WHEN type = 'snapshot' THEN local_seq END) AS snap,
+                          sum(status != 'acked') AS unsettled
+                   FROM scope GROUP BY collection, entity_id)
+     SELECT s.collection, s.entity_id FROM scope s JOIN last l ON l.collection = s.collection AND l.entity_id = s.entity_id
+     WHERE l.unsettled = 0 AND s.type != 'snapshot' AND s.local_seq > coalesce(l.snap, 0)
+     GROUP BY s.collection, s.entity_id
+     HAVING count(*) >= ?`,
+    only ? [JSON.stringify(only), JSON.stringify(Object.keys(collections)), every] : [every],
   );
   const out: EntityRef[] = [];
   for (const r of rows) {

@@ -14,7 +14,8 @@
 //   scheduler's backoff, except a 401, which waits for the user to sign in again.
 // The live stream ending (its session may have ended elsewhere) triggers a cycle at once, so a
 // device signed out by another one (password change, sign out everywhere, deletion) knows at once.
-// Every status change is published (hooks.status), and pulled changes reach the pages (hooks.changed).
+// Every status change is published (hooks.status), and pulled changes reach the pages (hooks.changed),
+// batched per cycle (changeBatch.ts) so a catch-up of hundreds of pages is not hundreds of list reads.
 
 import type { BackoffPolicy } from '../../sync/cycle/backoff';
 import { SyncScheduler, type SyncTrigger, type Timers } from '../../sync/cycle/scheduler';
@@ -28,6 +29,7 @@ import { setLastSyncedAt } from '../db/meta';
 import type { Store } from '../store/store';
 import { readSyncStatus, type EnginePhase } from './syncStatus';
 import { workerSyncStore } from './syncStore';
+import { changeBatch, type ChangeBatch } from './changeBatch';
 
 export interface SyncEngineEnv {
   /** The server's origin (the app's own, in the browser). */
@@ -68,14 +70,16 @@ export class SyncEngine {
   /** The last cycle started: a new session's first cycle waits for a stopped session's last one. */
   private lastCycle: Promise<unknown> = Promise.resolve();
   private readonly syncStore: SyncStore;
+  private readonly changes: ChangeBatch;
 
   constructor(
     private readonly store: Store,
     private readonly hooks: SyncEngineHooks,
     private readonly env: SyncEngineEnv,
   ) {
+    this.changes = changeBatch((ids) => hooks.changed(ids), env.timers, () => store.wallNow());
     this.syncStore = workerSyncStore(store, (ids) => {
-      hooks.changed(ids);
+      this.changes.add(ids);
       this.publishSoon();
     });
   }
@@ -141,9 +145,16 @@ export class SyncEngine {
       scheduler: new SyncScheduler({
         run: async () => {
           // One cycle at a time per database, even across a sign-out and sign-in.
-          const cycle = this.lastCycle.then(() => runSyncCycle(this.store.clientId, this.syncStore, run.transport, this.env.cycle));
+          const cycle = this.lastCycle.then(() => {
+            this.changes.begin();
+            return runSyncCycle(this.store.clientId, this.syncStore, run.transport, this.env.cycle);
+          });
           this.lastCycle = cycle.catch(() => undefined);
-          await cycle;
+          try {
+            await cycle;
+          } finally {
+            this.changes.flush();
+          }
         },
         timers: this.env.timers,
         random: this.env.random,
@@ -175,6 +186,7 @@ export class SyncEngine {
     if (!run) return;
     this.running = null;
     run.stopped = true;
+    this.changes.flush();
     run.scheduler.stop();
     if (run.interval !== null) this.env.timers.clear(run.interval);
     run.events?.close();

@@ -6,7 +6,7 @@ import type { Action } from '../../sync/action';
 import type { PullResponse } from '../../sync/protocol';
 import type { SyncStore } from '../../sync/cycle/syncCycle';
 import { entitiesOfActions, markAckedMany, requeueOwnAcked } from '../store/actionLog';
-import { appendSnapshot, DEFAULT_SNAPSHOT_EVERY, entitiesDue, resetSnapshotsForNewEpoch } from '../store/compaction';
+import { appendSnapshot, CATCH_UP_ACTIONS, DEFAULT_SNAPSHOT_EVERY, entitiesDue, resetSnapshotsForNewEpoch } from '../store/compaction';
 import { pruneCoveredBy } from '../store/pageSnapshots';
 import { setSyncCursor, setSyncEpoch } from '../db/meta';
 import { restampPending } from '../store/restamp';
@@ -18,16 +18,21 @@ export type ChangedEntities = (entityIds: readonly string[]) => void;
 export interface WorkerSyncOptions {
   /** Snapshot an entity once it has this many actions since its last snapshot (compaction.ts). */
   readonly snapshotEvery?: number;
+  /** Actions pulled since the last compaction that make it a catch-up (compaction.ts). */
+  readonly catchUpActions?: number;
 }
 
 export function workerSyncStore(store: Store, changed: ChangedEntities, options: WorkerSyncOptions = {}): SyncStore {
   const db = store.db;
   const every = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+  const catchUp = options.catchUpActions ?? CATCH_UP_ACTIONS;
   // Entities that gained actions since the last compaction; null: not looked at yet (all of them).
   let touched: Set<string> | null = null;
   const touch = (ids: Iterable<string>) => {
     if (touched) for (const id of ids) touched.add(id);
   };
+  // Actions pulled since the last compaction: many means this device caught up on a backlog.
+  let pulled = 0;
   return {
     async pendingActions(limit: number): Promise<Action[]> {
       return store.pendingActions(limit);
@@ -53,6 +58,7 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
     async applyPage(page: PullResponse): Promise<{ changed: number }> {
       const r = store.applyRemote(page.actions, { cursor: page.cursor, epoch: page.epoch, serverTime: page.serverTime });
       touch(page.actions.map((a) => a.entityId));
+      pulled += page.actions.length;
       changed(r.changedIds);
       return { changed: r.changedIds.length };
     },
@@ -80,12 +86,20 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
 
     async compact(): Promise<number> {
       const candidates = touched === null ? undefined : [...touched];
+      // After a catch-up, every entity it brought with more than one action since its last snapshot
+      // is compacted, not only the busy ones: the next new device then pulls about one action per
+      // note (DESIGN.md section 4), which is what makes its bootstrap fast.
+      const threshold = pulled >= catchUp ? Math.min(every, 2) : every;
       touched = new Set();
+      pulled = 0;
       if (candidates !== undefined && candidates.length === 0) return 0;
       const basis = store.syncCursor;
-      let made = 0;
-      for (const e of entitiesDue(db, every, candidates)) if (appendSnapshot(store, e, basis)) made++;
-      return made;
+      // One transaction for all of them: a commit per snapshot cost more than making it.
+      return inTransaction(db, () => {
+        let made = 0;
+        for (const e of entitiesDue(db, threshold, candidates)) if (appendSnapshot(store, e, basis)) made++;
+        return made;
+      });
     },
 
     async restampPending(serverTime: number): Promise<void> {
