@@ -3,7 +3,7 @@
 import type { Browser, BrowserContext, Locator, Page, TestInfo } from '@playwright/test';
 import { watchContext } from './fixtures';
 import { expect } from './fixtures';
-import { listItem, openApp, ui } from './helpers';
+import { expectSaved, listItem, openApp, ui } from './helpers';
 
 export interface Device {
   readonly context: BrowserContext;
@@ -81,20 +81,26 @@ export async function openNote(page: Page, title: string): Promise<void> {
   await expect(ui(page).title).toHaveValue(title);
 }
 
-/** Replaces the open note's title and waits until it is saved (the list shows it). */
+/**
+ * Replaces the open note's title and waits until it is saved: the list shows typed text at once,
+ * before it is saved, so the editor's "Saved" is what proves it.
+ */
 export async function setTitle(page: Page, title: string): Promise<void> {
   await ui(page).title.fill(title);
   await expect(listItem(page, title)).toBeVisible();
+  await expectSaved(page);
 }
 
 /**
- * Replaces the open note's body and waits until it is saved (the list shows it). fill() puts the
+ * Replaces the open note's body and waits until it is saved (the list shows it, then the editor
+ * says "Saved"). fill() puts the
  * whole new text in at once: the worker saves it as an edit, the difference from the text it
  * replaced, so on a body another device changed too both changes merge.
  */
 export async function setBody(page: Page, title: string, body: string): Promise<void> {
   await ui(page).body.fill(body);
   await expect(listItem(page, title)).toContainText(body.slice(0, 20));
+  await expectSaved(page);
 }
 
 /**

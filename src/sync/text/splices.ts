@@ -114,7 +114,9 @@ function normalize(splices: Splice[]): Splice[] {
 
 /** Three-way merge of strings: theirs, with what mine changed of base. */
 export function rebaseText(base: string, mine: string, theirs: string): string {
-  if (mine === base) return theirs;
+  // Theirs already holds my change (my own save came back, or a restore put my text back): applying
+  // it again would repeat it.
+  if (mine === base || mine === theirs) return theirs;
   if (theirs === base) return mine;
   return applySplices(theirs, rebaseSplices(base, diffSplices(base, mine), theirs));
 }

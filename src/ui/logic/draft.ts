@@ -117,7 +117,8 @@ export class NoteDraft {
     }
     // Unsaved typing in the body is carried over onto the newer body; unsaved title text is kept,
     // with the stamp it was typed on, so a concurrent title stays a conflict the other side sees.
-    const titleDirty = this.current.title !== this.persisted.title;
+    // A title the note now has anyway (a restore put it back) is no longer unsaved.
+    const titleDirty = this.current.title !== this.persisted.title && this.current.title !== note.title;
     this.current = {
       title: titleDirty ? this.current.title : note.title,
       body: rebaseText(this.persisted.body, this.current.body, note.body),

@@ -33,6 +33,16 @@ describe('splices', () => {
     );
   });
 
+  it('rebase onto a text that already holds my change does not repeat it', () => {
+    expect(rebaseText('about to be deleted', 'B kept working on this', 'B kept working on this')).toBe('B kept working on this');
+    fc.assert(
+      fc.property(textArb, textArb, (base, mine) => {
+        expect(rebaseText(base, mine, mine)).toBe(mine);
+      }),
+      params,
+    );
+  });
+
   it('changes to different parts of a text both survive', () => {
     fc.assert(
       fc.property(textArb, textArb, textArb, textArb, (left, right, left2, right2) => {

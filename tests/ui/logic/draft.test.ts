@@ -137,6 +137,21 @@ describe('NoteDraft', () => {
     expect(draft.values.title).toBe('My title');
   });
 
+  it('unsaved text the note comes back with (a restore of the lost edit) is taken as saved, not typed again', async () => {
+    const { calls, save } = recordingSave();
+    const timers = manualTimers();
+    const draft = new NoteDraft(note({ title: 'Doomed', body: 'about to be deleted' }), { save, schedule: timers.schedule });
+    draft.edit('body', 'B kept working on this');
+    draft.edit('title', 'Doomed, kept');
+    // The save failed (deleted elsewhere) and Restore put exactly this text back.
+    expect(draft.adopt(note({ title: 'Doomed, kept', body: 'B kept working on this', stamps: { title: 's-r1', body: 's-r2' } }))).toBe(true);
+    expect(draft.values).toEqual({ title: 'Doomed, kept', body: 'B kept working on this' });
+    expect(draft.dirty).toBe(false);
+    timers.fireAll();
+    await draft.flush();
+    expect(calls).toEqual([]);
+  });
+
   it('sends the body as an edit of the text it was typed on, and carries typing during the save over', async () => {
     const sent: { fields: NoteFields; editedFrom: unknown }[] = [];
     let release: () => void = () => undefined;
