@@ -47,8 +47,10 @@ export function textEditsOf(w: LocalWrite, current: EntityState | undefined, pay
     const now = current.fields[field] ?? '';
     const mine = diffSplices(from, to);
     // Carried over, a change may come to nothing (what it deleted is gone already): the edit is then
-    // an empty update, still one action for the one call.
-    const splices = now === from ? mine : rebaseSplices(from, mine, now);
+    // an empty update, still one action for the one call. A text that already reads as the change
+    // would make it (a Restore put the user's text back, and the editor sends its failed save
+    // again) takes nothing: carrying it over would insert the text a second time.
+    const splices = now === from ? mine : now === to ? [] : rebaseSplices(from, mine, now);
     edits[field] = { base: baseStamp, update: makeEdit(src, splices, cache).update };
   }
   return edits;

@@ -73,6 +73,28 @@ describe('conflicts', () => {
     expect(await b.notes.getNote(id)).toMatchObject({ title: 'Weekend shopping', body: 'milk, eggs, butter' });
   });
 
+  it('a body edit saved after the delete arrived, restored, then sent again by the editor, is not doubled nor a new conflict', async () => {
+    const { a, b, id } = await sharedNote();
+    world.server.clock.advance(1_000);
+    await b.notes.deleteNote(id);
+    await b.cycle();
+    await a.cycle();
+    world.server.clock.advance(1_000);
+    // The editor's save reaches a note the pull just deleted: refused, kept under Conflicts.
+    const typed = { body: 'milk, eggs' };
+    await expect(a.notes.updateNote(id, typed, { editedFrom: { body: 'milk' } })).rejects.toThrow(/deleted on another device/);
+    const [lost] = await a.conflicts.list();
+    expect(lost).toMatchObject({ field: 'body', kind: 'deleted', lostValue: 'milk, eggs' });
+    await a.conflicts.restore(lost!.id);
+    // The editor still holds its failed save, typed on 'milk', and sends it again.
+    expect((await a.notes.updateNote(id, typed, { editedFrom: { body: 'milk' } })).body).toBe('milk, eggs');
+    await syncAll(a, b);
+    for (const c of [a, b]) {
+      expect((await c.notes.getNote(id))?.body).toBe('milk, eggs');
+      expect(await c.conflicts.list()).toEqual([]);
+    }
+  });
+
   it('dismissing removes the entry and writes nothing', async () => {
     const { a, b, id } = await sharedNote();
     world.server.clock.advance(1_000);
