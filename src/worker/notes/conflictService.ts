@@ -71,6 +71,10 @@ export class ConflictService {
           actionId: o.actionId,
         });
         for (const x of answered) resolveConflict(store.db, x.id);
+        // The same text lost again (the editor sent its failed save once more) is answered too.
+        for (const x of openConflictsOf(store.db, COLLECTION, c.entityId)) {
+          if (payload[x.field] === x.lostValue) resolveConflict(store.db, x.id);
+        }
         return !r.duplicate;
       }),
     );

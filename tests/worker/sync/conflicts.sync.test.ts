@@ -95,6 +95,27 @@ describe('conflicts', () => {
     }
   });
 
+  it('the same text lost twice to a delete (a save sent again) is answered by one Restore', async () => {
+    const { a, b, id } = await sharedNote();
+    world.server.clock.advance(1_000);
+    await b.notes.deleteNote(id);
+    await b.cycle();
+    await a.cycle();
+    for (let i = 0; i < 2; i++) {
+      world.server.clock.advance(1_000);
+      await expect(a.notes.updateNote(id, { body: 'milk, eggs' }, { editedFrom: { body: 'milk' } })).rejects.toThrow(/deleted on another device/);
+    }
+    const lost = await a.conflicts.list();
+    expect(lost.map((c) => c.lostValue)).toEqual(['milk, eggs', 'milk, eggs']);
+    await a.conflicts.restore(lost[0]!.id);
+    expect(await a.conflicts.list()).toEqual([]);
+    await syncAll(a, b);
+    for (const c of [a, b]) {
+      expect((await c.notes.getNote(id))?.body).toBe('milk, eggs');
+      expect(await c.conflicts.list()).toEqual([]);
+    }
+  });
+
   it('dismissing removes the entry and writes nothing', async () => {
     const { a, b, id } = await sharedNote();
     world.server.clock.advance(1_000);
