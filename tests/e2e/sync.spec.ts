@@ -119,7 +119,10 @@ test('both devices offline edit different notes, the title of the same note, and
   await ui(a.page).deleteNote.click();
   await expect(listItem(a.page, 'Doomed')).toHaveCount(0);
   await openNote(b.page, 'Doomed');
-  await setBody(b.page, 'Doomed', 'B kept working on this');
+  // Not waiting for "Saved": the save may land before A's delete arrives or after it (refused, kept
+  // under Conflicts, sent again later). Either way one Restore below must answer it.
+  await ui(b.page).body.fill('B kept working on this');
+  await expect(listItem(b.page, 'Doomed')).toContainText('B kept working on this');
 
   await expect(a.page.getByText(/\d+ changes not synced/)).toBeVisible();
   await expect(b.page.getByText(/\d+ changes not synced/)).toBeVisible();
