@@ -226,11 +226,17 @@ export const migrations: readonly Migration[] = [
     //
     // The list is ordered by (changed_stamp, id): with id in the index, the whole list (the read
     // a cold start waits for) comes out of it in order instead of through a sort.
+    //
+    // actions_by_entity leaves pending rows out: actions_pending_by_entity holds those, so a local
+    // write (a pending row) touches one entity index, not two; a row joins it when acknowledged,
+    // in the sync's transaction. Queries over all of an entity's rows read both.
     version: 5,
-    name: 'deferred full-text indexing (notes_fts_queue); actions_by_status replaced by actions_quarantined',
+    name: 'deferred full-text indexing (notes_fts_queue); actions_by_status replaced by actions_quarantined; actions_by_entity without pending rows',
     sql: `
       DROP INDEX actions_by_status;
       CREATE INDEX actions_quarantined ON actions (local_seq) WHERE status = 'quarantined';
+      DROP INDEX actions_by_entity;
+      CREATE INDEX actions_settled_by_entity ON actions (collection, entity_id) WHERE status != 'pending';
       DROP INDEX notes_visible_by_change;
       CREATE INDEX notes_visible_by_change ON notes (changed_stamp, id) WHERE visible = 1;
 

@@ -41,10 +41,12 @@ export interface EntityRef {
  * snapshot is found once (not once per action), so a catch-up of the whole log stays linear.
  */
 export function entitiesDue(db: Db, every: number, only?: readonly string[]): EntityRef[] {
-  // Of a few entities: their actions through the (collection, entity_id) index, not a scan of the log.
+  // Of a few entities: their actions through the two (collection, entity_id) indexes (settled rows,
+  // pending rows: migration v5), not a scan of the log.
+  const byEntity = (status: string) => `SELECT a.collection, a.entity_id, a.type, a.status, a.local_seq FROM json_each(?1) j
+       CROSS JOIN actions a ON a.collection IN (SELECT value FROM json_each(?2)) AND a.entity_id = j.value AND ${status}`;
   const scope = only
-    ? `SELECT a.collection, a.entity_id, a.type, a.status, a.local_seq FROM json_each(?) j
-       CROSS JOIN actions a ON a.collection IN (SELECT value FROM json_each(?)) AND a.entity_id = j.value`
+    ? `${byEntity("a.status != 'pending'")} UNION ALL ${byEntity("a.status = 'pending'")}`
     : `SELECT collection, entity_id, type, status, local_seq FROM actions`;
   const rows = selectRows(
     db,
@@ -55,7 +57,7 @@ export function entitiesDue(db: Db, every: number, only?: readonly string[]): En
      SELECT s.collection, s.entity_id FROM scope s JOIN last l ON l.collection = s.collection AND l.entity_id = s.entity_id
      WHERE l.unsettled = 0 AND s.type != 'snapshot' AND s.local_seq > coalesce(l.snap, 0)
      GROUP BY s.collection, s.entity_id
-     HAVING count(*) >= ?`,
+     HAVING count(*) >= ?${only ? 3 : 1}`,
     only ? [JSON.stringify(only), JSON.stringify(Object.keys(collections)), every] : [every],
   );
   const out: EntityRef[] = [];
@@ -70,7 +72,11 @@ export function entitiesDue(db: Db, every: number, only?: readonly string[]): En
 function lastSnapshot(db: Db, e: EntityRef): SnapshotContent | undefined {
   const row = selectRow(
     db,
-    `SELECT state FROM actions WHERE collection = ? AND entity_id = ? AND type = 'snapshot' ORDER BY coalesce(server_seq, 9e15) DESC, local_seq DESC LIMIT 1`,
+    `SELECT state FROM (
+       SELECT state, server_seq, local_seq FROM actions WHERE collection = ?1 AND entity_id = ?2 AND type = 'snapshot' AND status != 'pending'
+       UNION ALL
+       SELECT state, server_seq, local_seq FROM actions WHERE collection = ?1 AND entity_id = ?2 AND type = 'snapshot' AND status = 'pending')
+     ORDER BY coalesce(server_seq, 9e15) DESC, local_seq DESC LIMIT 1`,
     [e.collection, e.entityId],
   );
   const state = row ? textOrNull(row, 'state') : null;

@@ -33,9 +33,10 @@ export function pruneCoveredBy(db: Db, ids: readonly string[], ownClientId: stri
   for (const snap of snaps) {
     if (gone.has(text(snap, 'id'))) continue;
     const ownBefore = text(snap, 'client_id') === ownClientId ? int(snap, 'local_seq') : -1;
+    // `status != 'pending'` is implied, but spelled out: it lets SQLite use actions_settled_by_entity.
     const deleted = selectRows(
       db,
-      `DELETE FROM actions WHERE collection = ? AND entity_id = ? AND status = 'acked'
+      `DELETE FROM actions WHERE collection = ? AND entity_id = ? AND status != 'pending' AND status = 'acked'
          AND ((server_seq IS NOT NULL AND server_seq <= ?) OR (server_seq IS NULL AND local_seq < ?)) RETURNING id`,
       [text(snap, 'collection'), text(snap, 'entity_id'), intOrNull(snap, 'basis'), ownBefore],
     );
