@@ -43,6 +43,18 @@ function ownedBy(stamp: Stamp, clientId: string | undefined): boolean {
   return clientId !== undefined && stampClientId(stamp) === clientId;
 }
 
+/**
+ * A write of this device's to `field` that a writer who had seen up to `seen` missed. For text, the
+ * base or the last edit must be ours and unseen: a base of ours the deleter saw, under another
+ * device's later edit, is not our loss (restoring it would replace the other device's text).
+ */
+function unseenOwnWrite(s: EntityState, field: string, cur: Stamp, seen: string, clientId: string): boolean {
+  if (ownedBy(cur, clientId)) return true;
+  if (!isText(s.collection, field)) return false;
+  const f = textFieldOf(s, field);
+  return (f.base !== undefined && ownedBy(f.base, clientId) && seen < f.base) || (f.text?.edited != null && ownedBy(f.text.edited, clientId) && seen < f.text.edited);
+}
+
 /** This device wrote the text's base or its last edit: losing it loses something it typed. */
 function ownsField(f: TextField, clientId: string | undefined): boolean {
   return (f.base !== undefined && ownedBy(f.base, clientId)) || (f.text?.edited != null && ownedBy(f.text.edited, clientId));
@@ -188,8 +200,8 @@ function deletionConflicts(
   const out: Conflict[] = [];
   if (action.type === 'delete' && !wasDeleted && action.clientId !== localClientId) {
     for (const [field, cur] of Object.entries(fieldStamps(before))) {
-      const mine = ownedBy(cur, localClientId) || (isText(before.collection, field) && ownsField(textFieldOf(before, field), localClientId));
-      if (mine && (action.base?.[field] ?? '') < cur) {
+      const seen = action.base?.[field] ?? '';
+      if (seen < cur && unseenOwnWrite(before, field, cur, seen, localClientId)) {
         out.push(conflict(before, field, 'deleted', before.fields[field] ?? '', cur, s));
       }
     }

@@ -116,6 +116,24 @@ describe('conflicts', () => {
     }
   });
 
+  it('a delete that missed another device\'s edit is that device\'s loss, not the note\'s creator\'s (found by the model test, seed -1442789256)', async () => {
+    const { a, b, id } = await sharedNote();
+    const c = await world.client('C');
+    await c.cycle();
+    world.server.clock.advance(1_000);
+    await b.notes.updateNote(id, { body: 'milk, eggs' }, { editedFrom: { body: 'milk' } });
+    await b.cycle();
+    world.server.clock.advance(1_000);
+    await c.notes.deleteNote(id); // C never saw B's edit
+    await c.cycle();
+    await a.cycle();
+    await b.cycle();
+    // A wrote the body's first text, which C saw: A lost nothing, so A has nothing to restore
+    // (a Restore there would replace B's text and make B's later typing a conflict).
+    expect(await a.conflicts.list()).toEqual([]);
+    expect((await b.conflicts.list()).map((x) => [x.field, x.kind, x.lostValue])).toEqual([['body', 'deleted', 'milk, eggs']]);
+  });
+
   it('dismissing removes the entry and writes nothing', async () => {
     const { a, b, id } = await sharedNote();
     world.server.clock.advance(1_000);
