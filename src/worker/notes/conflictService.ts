@@ -7,6 +7,7 @@
 // The action and the conflict's resolution commit together.
 
 import * as v from 'valibot';
+import { isTextField } from '../../sync/collections';
 import { isDeleted } from '../../sync/merge';
 import { UUID_PATTERN } from '../../sync/protocol';
 import type { ConflictEntry } from '../api';
@@ -60,20 +61,25 @@ export class ConflictService {
 
     const restored = await this.notes.write(() =>
       inTransaction(store.db, () => {
-        const answered = isDeleted(entity) ? withOtherLostFields(c, openConflictsOf(store.db, COLLECTION, c.entityId)) : [c];
-        const payload = Object.fromEntries(answered.map((x) => [x.field, x.lostValue]));
+        const deleted = isDeleted(entity);
+        const answered = deleted ? withOtherLostFields(c, openConflictsOf(store.db, COLLECTION, c.entityId)) : [c];
+        // A text field lost to a delete is still merged under it: bringing the note back shows it,
+        // with what other devices typed meanwhile. Writing the lost text as a replace would drop theirs.
+        const written = answered.filter((x) => !(deleted && x.kind === 'deleted' && isTextField(COLLECTION, x.field)));
+        const payload = Object.fromEntries(written.map((x) => [x.field, x.lostValue]));
         const r = store.applyLocal({
           collection: COLLECTION,
           entityId: c.entityId,
           type: isDeleted(entity) ? 'restore' : 'update',
           payload,
-          base: Object.fromEntries(answered.map((x) => [x.field, entity.stamps[x.field] ?? ''])),
+          base: Object.fromEntries(written.map((x) => [x.field, entity.stamps[x.field] ?? ''])),
           actionId: o.actionId,
         });
         for (const x of answered) resolveConflict(store.db, x.id);
         // The same text lost again (the editor sent its failed save once more) is answered too.
+        const restoredText = new Map(answered.map((x) => [x.field, x.lostValue]));
         for (const x of openConflictsOf(store.db, COLLECTION, c.entityId)) {
-          if (payload[x.field] === x.lostValue) resolveConflict(store.db, x.id);
+          if (restoredText.get(x.field) === x.lostValue) resolveConflict(store.db, x.id);
         }
         return !r.duplicate;
       }),

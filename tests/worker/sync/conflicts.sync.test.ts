@@ -134,6 +134,28 @@ describe('conflicts', () => {
     expect((await b.conflicts.list()).map((x) => [x.field, x.kind, x.lostValue])).toEqual([['body', 'deleted', 'milk, eggs']]);
   });
 
+  it('restoring a body lost to a delete keeps what the deleting device typed before it (model test, seed -1149229636)', async () => {
+    const { a, b, id } = await sharedNote();
+    world.server.clock.advance(1_000);
+    await a.notes.updateNote(id, { body: 'milk, eggs' }, { editedFrom: { body: 'milk' } });
+    await a.notes.deleteNote(id);
+    await a.cycle();
+    world.server.clock.advance(1_000);
+    await b.notes.updateNote(id, { title: 'Shopping list' });
+    await b.notes.updateNote(id, { body: 'bread, milk' }, { editedFrom: { body: 'milk' } });
+    await b.cycle({ pushChunk: 1, pullLimit: 1 });
+    await b.cycle({ pushChunk: 1, pullLimit: 1 });
+    const lost = await b.conflicts.list();
+    expect(lost.map((x) => [x.field, x.kind])).toEqual([['title', 'deleted'], ['body', 'deleted']]);
+    // Restoring the title brings the note back with every field the delete took.
+    await b.conflicts.restore(lost[0]!.id);
+    await syncAll(a, b);
+    for (const c of [a, b]) {
+      expect(await c.notes.getNote(id)).toMatchObject({ title: 'Shopping list', body: 'bread, milk, eggs' });
+      expect(await c.conflicts.list()).toEqual([]);
+    }
+  });
+
   it('dismissing removes the entry and writes nothing', async () => {
     const { a, b, id } = await sharedNote();
     world.server.clock.advance(1_000);
