@@ -22,6 +22,22 @@ const deps = { now: () => Date.now(), newId: uuidv7 };
 let benchPool: Promise<Pool> | undefined;
 
 /** The bench's own pool, apart from the app's, emptied when the worker starts. */
+/** Opens a fresh copy of `image` as `workFile`, times `apply` on its store, and reads `after` before closing it. */
+async function timeOnCopy<T>(p: Pool, workFile: string, image: Uint8Array, apply: (store: Store) => void, after: (db: Db) => T): Promise<{ ms: number; after: T }> {
+  p.unlink(workFile);
+  await p.importDb(workFile, image);
+  const db = new p.OpfsSAHPoolDb(workFile);
+  try {
+    const store = Store.open(db, deps);
+    const t0 = performance.now();
+    apply(store);
+    const ms = performance.now() - t0;
+    return { ms, after: after(db) };
+  } finally {
+    db.close();
+  }
+}
+
 function pool(): Promise<Pool> {
   benchPool ??= loadSqlite().then((sqlite3) =>
     sqlite3.installOpfsSAHPoolVfs({ name: 'bench-sahpool', directory: '/bench-pool', initialCapacity: 12, clearOnInit: true }),
@@ -169,20 +185,7 @@ const bench: StorageBench = {
     const batch = stream.next(o.batch);
     const textEdits = batch.filter((a) => a.edits !== undefined).length;
 
-    const run = async (apply: (store: Store) => void): Promise<{ ms: number; digest: string }> => {
-      p.unlink(workFile);
-      await p.importDb(workFile, image);
-      const db = new p.OpfsSAHPoolDb(workFile);
-      try {
-        const store = Store.open(db, deps);
-        const t0 = performance.now();
-        apply(store);
-        const ms = performance.now() - t0;
-        return { ms, digest: notesDigest(db) };
-      } finally {
-        db.close();
-      }
-    };
+    const run = (apply: (store: Store) => void) => timeOnCopy(p, workFile, image, apply, notesDigest);
     const ours = (store: Store): void => void store.applyRemote(batch);
     const seed = (store: Store): void => seedReconcile(store.db, batch);
 
@@ -194,12 +197,12 @@ const bench: StorageBench = {
     for (let i = 0; i < o.oursReps; i++) {
       const r = await run(ours);
       oursMs.push(r.ms);
-      oursDigest = r.digest;
+      oursDigest = r.after;
     }
     for (let i = 0; i < o.seedReps; i++) {
       const r = await run(seed);
       seedMs.push(r.ms);
-      seedDigest = r.digest;
+      seedDigest = r.after;
     }
     p.unlink(workFile);
     return { history: o.history, batch: o.batch, oursMs, seedMs, agree: oursDigest === seedDigest, notes, textEdits };
@@ -237,17 +240,8 @@ const bench: StorageBench = {
     p.unlink(historyFile);
     const ms: number[] = [];
     for (let rep = 0; rep <= o.reps; rep++) {
-      p.unlink(workFile);
-      await p.importDb(workFile, image);
-      const db = new p.OpfsSAHPoolDb(workFile);
-      try {
-        const store = Store.open(db, deps);
-        const t0 = performance.now();
-        store.applyRemote(batch);
-        if (rep > 0) ms.push(performance.now() - t0); // the first is a warm-up
-      } finally {
-        db.close();
-      }
+      const r = await timeOnCopy(p, workFile, image, (store) => void store.applyRemote(batch), () => undefined);
+      if (rep > 0) ms.push(r.ms); // the first is a warm-up
     }
     p.unlink(workFile);
     return { ms, notes: o.notes, batch: o.batch };
