@@ -87,3 +87,17 @@ export function storageFailure(e: unknown): StorageFailure | undefined {
   if (code === SQLITE_IOERR) return 'io';
   return undefined;
 }
+
+/**
+ * What a failed store write throws: StorageFullError when storage is full (or an I/O error comes
+ * while the storage estimate shows the origin nearly full), a plain sentence for another I/O
+ * error, the error itself otherwise.
+ */
+export async function writeError(e: unknown, storageNearlyFull?: () => Promise<boolean>): Promise<unknown> {
+  const failure = storageFailure(e);
+  if (failure === 'full') return new StorageFullError();
+  if (failure !== 'io') return e;
+  const full = await (storageNearlyFull?.() ?? Promise.resolve(false)).catch(() => false);
+  if (full) return new StorageFullError();
+  return new Error(`Could not write to this device's storage, so the change was not saved (${(e as Error).message}).`, { cause: e });
+}

@@ -21,7 +21,7 @@ import {
   type WriteOptions,
 } from '../api';
 import { ChangeHub } from '../tabs/changeHub';
-import { DatabaseLockedError, NotFoundError, StorageFullError, storageFailure, ValidationError } from '../errors';
+import { DatabaseLockedError, NotFoundError, ValidationError, writeError } from '../errors';
 import { getNote, listNotes, noteIdUsed, noteOfState, noteSummaries } from './noteQueries';
 import { searchNotes } from './search';
 import { indexSoonAfterWrites, type IndexTimers } from './searchIndex';
@@ -276,16 +276,7 @@ export class NotesService {
     try {
       return fn();
     } catch (e) {
-      const failure = storageFailure(e);
-      if (failure === 'full') throw new StorageFullError();
-      if (failure === 'io') {
-        const full = await (this.env.storageNearlyFull?.() ?? Promise.resolve(false)).catch(() => false);
-        if (full) throw new StorageFullError();
-        throw new Error(`Could not write to this device's storage, so the change was not saved (${(e as Error).message}).`, {
-          cause: e,
-        });
-      }
-      throw e;
+      throw await writeError(e, this.env.storageNearlyFull);
     }
   }
 }
