@@ -32,6 +32,8 @@ export interface NoteList {
   confirm(id: string, change: PendingChange): Promise<void>;
   /** Note `id`'s pending change, if any. */
   pending(id: string): PendingChange | undefined;
+  /** Shows `change` while `write` runs; rolls it back if `write` fails (and rethrows). */
+  showWhile<T>(id: string, change: PendingChange, write: () => Promise<T>): Promise<T>;
 }
 
 export function createNoteList(client: NotesClient, onError: (error: unknown) => void): NoteList {
@@ -125,5 +127,14 @@ export function createNoteList(client: NotesClient, onError: (error: unknown) =>
       setOverlay((o) => settle(o, id, change));
     },
     pending: (id) => overlay().get(id),
+    showWhile: async (id, change, write) => {
+      setOverlay((o) => pend(o, id, change));
+      try {
+        return await write();
+      } catch (error) {
+        setOverlay((o) => settle(o, id, change));
+        throw error;
+      }
+    },
   };
 }

@@ -5,9 +5,10 @@ import { batch, createMemo, createSignal, type Accessor } from 'solid-js';
 import { uuidv7 } from 'uuidv7';
 import type { Note, NoteSearchHit, NoteSummary, StorageKind } from '../../worker/api';
 import { createFilesModel, type FilesModel } from './filesModel';
-import { writtenRow } from '../logic/pendingRows';
+import { writtenRow, type PendingChange } from '../logic/pendingRows';
 import { describeError } from '../text/messages';
 import { createNoteList } from './noteList';
+import { createMoveQueue } from './moveQueue';
 import { createSearchState } from './searchState';
 import { createEditorSession, type EditorSession, type EditorWatch } from './session';
 import { createSyncModel, type SyncModel } from './syncModel';
@@ -169,39 +170,23 @@ export function createNotesStore(client: NotesClient): NotesStore {
     }
   }
 
-  // Moves run one at a time, in the order asked. The list shows a new note or a delete at once, so
-  // the next click can come before the move behind it is done: a Delete pressed while a note chosen
-  // in the list is still opening acts on the chosen note, and the Trash opened right after a delete
-  // stays open (the delete's own move to the list came first).
-  let moves: Promise<void> = Promise.resolve();
-  let movesWaiting = 0;
+  const moves = createMoveQueue(attempt, setSwitching);
+  const inOrder = moves.inOrder;
+  const switchingNotes = moves.switching;
 
-  function inOrder(run: () => Promise<void>): Promise<void> {
-    const move = moves.then(() => attempt(run));
-    moves = move;
-    return move;
-  }
-
-  /** Runs a move to another note with the editor read-only until it is done (see `switching`). */
-  function switchingNotes(run: () => Promise<void>): Promise<void> {
-    movesWaiting++;
-    setSwitching(true);
-    return inOrder(run).finally(() => {
-      if (--movesWaiting === 0) setSwitching(false);
+  /** The editor takes the screen, on the note just opened; `focusTitle` puts the focus in its title. */
+  function showEditor(focusTitle: boolean): void {
+    batch(() => {
+      setNotice(null);
+      setView('editor');
+      if (focusTitle) setTitleFocus((n) => n + 1);
     });
   }
 
   const select = (id: string, focusEditor = false): Promise<void> =>
     switchingNotes(async () => {
-      if (await editor.open(id)) {
-        batch(() => {
-          setNotice(null);
-          setView('editor');
-          if (focusEditor) setTitleFocus((n) => n + 1);
-        });
-      } else {
-        explainUnsaved();
-      }
+      if (await editor.open(id)) showEditor(focusEditor);
+      else explainUnsaved();
     });
 
   /**
@@ -219,26 +204,14 @@ export function createNotesStore(client: NotesClient): NotesStore {
       search.setQuery('');
       // The row shows at once; the editor opens on the note as the worker answered it.
       const { note } = await createNoteShown({ title: '', body: '' });
-      if (await editor.open(note.id, note)) {
-        batch(() => {
-          setNotice(null);
-          setView('editor');
-          setTitleFocus((n) => n + 1);
-        });
-      }
+      if (await editor.open(note.id, note)) showEditor(true);
     });
 
   async function createNoteShown(text: { readonly title: string; readonly body: string }): Promise<{ note: Note; confirmed: Promise<void> }> {
     // The page makes the id, so the row can be listed before the worker answers (it refuses an id in use).
     const id = uuidv7();
-    const change = list.show(id, { kind: 'put', row: writtenRow(id, text, Date.now()) });
-    let note: Note;
-    try {
-      note = await client.createNote(text, { id });
-    } catch (error) {
-      list.rollBack(id, change);
-      throw error;
-    }
+    const change: PendingChange = { kind: 'put', row: writtenRow(id, text, Date.now()) };
+    const note = await list.showWhile(id, change, () => client.createNote(text, { id }));
     return { note, confirmed: list.confirm(id, change) };
   }
 
@@ -253,13 +226,8 @@ export function createNotesStore(client: NotesClient): NotesStore {
       await editor.flush();
       editor.hold();
       // Gone from the list at once; back in it, with the reason in a notice, if the worker refuses.
-      const change = list.show(id, { kind: 'remove' });
-      try {
-        await client.deleteNote(id);
-      } catch (error) {
-        list.rollBack(id, change);
-        throw error;
-      }
+      const change: PendingChange = { kind: 'remove' };
+      await list.showWhile(id, change, () => client.deleteNote(id));
       editor.discard();
       setLastDeleted((last) => ({ id, title, serial: (last?.serial ?? 0) + 1 }));
       await Promise.all([list.confirm(id, change), search.refresh()]);
@@ -277,15 +245,8 @@ export function createNotesStore(client: NotesClient): NotesStore {
       setLastDeleted(null);
       await client.restoreNote(deleted.id);
       await Promise.all([list.refresh([deleted.id]), search.refresh()]);
-      if (await editor.open(deleted.id)) {
-        batch(() => {
-          setNotice(null);
-          setView('editor');
-          setTitleFocus((n) => n + 1);
-        });
-      } else {
-        explainUnsaved();
-      }
+      if (await editor.open(deleted.id)) showEditor(true);
+      else explainUnsaved();
     });
 
   const backToList = (): Promise<void> =>
