@@ -78,11 +78,6 @@ function rowToNote(r: Row): Note {
   };
 }
 
-/** Whether note `id` has a row at all (visible, deleted or purged): its id is in use. */
-export function noteIdUsed(db: Db, id: string): boolean {
-  return db.selectValue('SELECT 1 FROM notes WHERE id = ?', [id]) !== undefined;
-}
-
 /** A visible note, or null when it does not exist or is deleted. */
 export function getNote(db: Db, id: string): Note | null {
   const r = db.selectObject(

@@ -22,7 +22,7 @@ import {
 } from '../api';
 import { ChangeHub } from '../tabs/changeHub';
 import { DatabaseLockedError, NotFoundError, ValidationError, writeError } from '../errors';
-import { getNote, listNotes, noteIdUsed, noteOfState, noteSummaries } from './noteQueries';
+import { getNote, listNotes, noteOfState, noteSummaries } from './noteQueries';
 import { searchNotes } from './search';
 import { indexSoonAfterWrites, type IndexTimers } from './searchIndex';
 import { onCommit, type Db } from '../db/sql';
@@ -130,10 +130,7 @@ export class NotesService {
     const o = parseInput(CreateOptionsSchema, options ?? {}, 'options');
     const store = await this.store();
     const id = o.id ?? this.env.newId();
-    // An id in use is refused, unless this is the same call again (its action id is in the log).
-    if (noteIdUsed(store.db, id) && !(o.actionId !== undefined && store.hasAction(o.actionId))) {
-      throw new ValidationError('id: a note with this id already exists');
-    }
+    // An id in use is refused (mustBeNew), unless this is the same call again (its action id is in the log).
     const r = await this.write(() =>
       store.applyLocal({
         collection: COLLECTION,
@@ -142,6 +139,7 @@ export class NotesService {
         payload: { title: f.title ?? '', body: f.body ?? '' },
         base: definedBase(o),
         actionId: o.actionId,
+        mustBeNew: true,
       }),
     );
     if (!r.duplicate) this.localWriteDone([id]);

@@ -26,6 +26,12 @@ export interface LocalWrite {
   readonly textEdits?: Readonly<Record<string, { readonly from: string; readonly to: string }>>;
   /** Made where the user acted, so a retried call is applied once. */
   readonly actionId?: string;
+  /**
+   * A create that must make a new entity: refused (ValidationError) when the id is in use already,
+   * unless it is this same write again (its actionId is logged). Checked on the row the write reads
+   * anyway, so the check costs no query of its own.
+   */
+  readonly mustBeNew?: boolean;
 }
 
 /** Text edits as Yjs updates on the current bases; a field without a base goes to `payload` as a replace. */

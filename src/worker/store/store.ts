@@ -147,6 +147,7 @@ export class Store {
         }
       }
       const current = this.entity(w.collection, w.entityId);
+      if (w.mustBeNew && current) throw new ValidationError(`id: ${w.collection === 'notes' ? 'a note' : 'an entity'} with this id already exists`);
       const now = this.deps.now();
       // The action logged below carries the new clock (readClock reads it back): meta is not rewritten.
       const clock = sendHlc(readClock(this.db, this.clientId), this.hlcNow());

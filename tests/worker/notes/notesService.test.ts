@@ -77,6 +77,11 @@ describe('NotesService (the API the page calls)', () => {
     expect(reused.message).toMatch(/a note with this id already exists/);
     expect((await rejection(service.createNote({ title: 'x' }, { id: 'not-a-uuid' }))).message).toMatch(/options.*id.*UUID/);
     expect(count(db, 'SELECT count(*) FROM actions')).toBe(1);
+    // A deleted note keeps its id: creating under it again is refused too, and writes nothing.
+    await service.deleteNote(id);
+    expect((await rejection(service.createNote({ title: 'again' }, { id, actionId: uuidFor('0199d000', 9) }))).message).toMatch(/a note with this id already exists/);
+    expect(count(db, 'SELECT count(*) FROM actions')).toBe(2);
+    expect(await service.getNote(id)).toBeNull();
   });
 
   it('answers a write before telling the pages and sync about it; a failing listener loses no write', async () => {
