@@ -17,6 +17,8 @@ export interface WriteLoopOptions {
   readonly warmup: number;
   readonly reps: number;
   readonly bodyChars: number;
+  /** The page waits this long before each round trip (its list's own refresh ends first). */
+  readonly pauseMs: number;
 }
 
 export interface WriteLoopSamples {
@@ -202,7 +204,7 @@ const probe: Probe = {
       const written = writes.createNote(title, body);
       const t1 = await visible;
       await written;
-      await settle(5);
+      await settle(o.pauseMs);
       // The round trip: the worker API's write through Comlink, nothing of the page's state.
       const t2 = performance.now();
       const note = await a.createNote({ title: `round trip ${tag}`, body });

@@ -30,14 +30,24 @@ const size = (r: Results, key: string, otherwise: string): string => {
 
 function writeRows(r: Results): Row[] {
   const evolu = r.peers.evolu;
-  const overWrite = missing(r.uiRoundTripP50Ms) || missing(r.writeP50Ms) ? null : round(r.uiRoundTripP50Ms - r.writeP50Ms);
+  // The round trip's calls come after the worker idled (the page waits for its list first), and a
+  // write after an idle pause costs more, the bare INSERT's too: it is compared with the store's
+  // write timed after the same pause. The back-to-back figure is shown beside it.
+  const overWrite = missing(r.uiRoundTripP50Ms) || missing(r.pausedWriteP50Ms) ? null : round(r.uiRoundTripP50Ms - r.pausedWriteP50Ms);
+  const pause = size(r, 'pauseMs', '?');
   const rows: Row[] = [
     { figure: 'Durable write p50 (applyLocal, one transaction)', ours: ms(r.writeP50Ms), limit: `bare INSERT ${ms(r.bareInsertP50Ms)}`, ratio: x(r.writeToBareRatio), target: '<= 1.3x bare', met: check(r.writeToBareRatio, (v) => v <= 1.3) },
     { figure: 'Durable write p99', ours: ms(r.writeP99Ms), limit: `bare INSERT ${ms(r.bareInsertP99Ms)}`, ratio: x(ratio(r.writeP99Ms, r.bareInsertP99Ms)) },
     {
+      figure: `Durable write p50 after ${pause} ms idle (as the UI round trip's calls come)`,
+      ours: ms(r.pausedWriteP50Ms),
+      limit: `bare INSERT ${ms(r.pausedBareInsertP50Ms)}`,
+      ratio: x(ratio(r.pausedWriteP50Ms, r.pausedBareInsertP50Ms)),
+    },
+    {
       figure: 'UI round trip p50 / p95 (worker API createNote: page -> Comlink -> commit -> page)',
       ours: `${ms(r.uiRoundTripP50Ms)} / ${ms(r.uiRoundTripP95Ms)}`,
-      limit: `store write p50 ${ms(r.writeP50Ms)}`,
+      limit: `store write p50 ${ms(r.pausedWriteP50Ms)} after the same ${pause} ms idle (${ms(r.writeP50Ms)} back to back)`,
       ratio: overWrite === null ? '' : `${overWrite >= 0 ? '+' : ''}${overWrite} ms`,
       target: '<= +0.5 ms over the store write',
       met: check(overWrite, (v) => v <= 0.5),
@@ -174,7 +184,7 @@ export function markdown(r: Results): string {
     '',
     ...table,
     '',
-    'Ratios: durable write over the bare INSERT; ours over each peer (figures taken the same way, from the call in the page: below 1 means we are faster); cold start with notes over with none; server pushes over the bare limit measured beside them (the same clients committing the same rows straight to the database, one transaction per push), and two instances over one. Merge: our actions/s over the seed design\'s (above 1: faster); flatness is the largest history\'s rate over the smallest\'s.',
+    'Ratios: durable write over the bare INSERT; the UI round trip over the store\'s write timed after the same idle pause as the round trip\'s calls (the page waits for its list to settle before each; a write after an idle pause costs more, the bare INSERT\'s too, as the paused row shows); ours over each peer (figures taken the same way, from the call in the page: below 1 means we are faster); cold start with notes over with none; server pushes over the bare limit measured beside them (the same clients committing the same rows straight to the database, one transaction per push), and two instances over one. Merge: our actions/s over the seed design\'s (above 1: faster); flatness is the largest history\'s rate over the smallest\'s.',
     `Durable means committed with the app's pragmas (${r.storageSettings ?? 'n/a'}) on opfs-sahpool in a persistent profile, so OPFS writes reach the disk.`,
     'Our write-to-visible ends when the list in the DOM shows the note; the peers\' end at their live query\'s callback (before any DOM work).',
     ...(skipped.length > 0 ? ['', 'Skipped in this run, and why:', ...skipped] : []),

@@ -54,6 +54,9 @@ export interface Results {
   writeP99Ms: number | null;
   bareInsertP50Ms: number | null;
   bareInsertP99Ms: number | null;
+  /** The same write and bare INSERT, each after the worker idled as long as before a UI round trip. */
+  pausedWriteP50Ms: number | null;
+  pausedBareInsertP50Ms: number | null;
   writeToBareRatio: number | null;
   uiRoundTripP50Ms: number | null;
   uiRoundTripP95Ms: number | null;
@@ -106,6 +109,8 @@ export function emptyResults(mode: 'full' | 'quick', command: string): Results {
     writeP99Ms: null,
     bareInsertP50Ms: null,
     bareInsertP99Ms: null,
+    pausedWriteP50Ms: null,
+    pausedBareInsertP50Ms: null,
     writeToBareRatio: null,
     uiRoundTripP50Ms: null,
     uiRoundTripP95Ms: null,

@@ -105,7 +105,7 @@ export async function runColdStart(plan: Plan, r: Results, log: (s: string) => v
 
       const page = withNotes.page;
       log(`write to visible with ${n} notes listed: ${plan.coldStart.visibleReps} notes`);
-      const w = await page.evaluate((o) => window.__notesBench!.writeLoop(o), { warmup: 2, reps: plan.coldStart.visibleReps, bodyChars: 300 });
+      const w = await page.evaluate((o) => window.__notesBench!.writeLoop(o), { warmup: 2, reps: plan.coldStart.visibleReps, bodyChars: 300, pauseMs: plan.ui.pauseMs });
       r.writeToVisible10kP50Ms = round(median(w.visibleMs));
 
       log(`offline reload: ${plan.coldStart.reps} reloads`);

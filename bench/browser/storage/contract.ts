@@ -11,6 +11,9 @@ export interface WriteOptions {
   readonly warmup: number;
   readonly reps: number;
   readonly bodyChars: number;
+  /** Then this many more pairs, each figure after `pauseMs` idle (as the UI loop's calls come). */
+  readonly pausedReps: number;
+  readonly pauseMs: number;
 }
 
 export interface WriteSamples {
@@ -18,6 +21,9 @@ export interface WriteSamples {
   readonly writeMs: number[];
   /** One autocommit INSERT of the same bytes (the action as JSON), prepared once. */
   readonly bareMs: number[];
+  /** The same two, each after the worker idled `pauseMs`: the UI round trip's calls arrive so. */
+  readonly pausedWriteMs: number[];
+  readonly pausedBareMs: number[];
   readonly bytesPerRow: number;
   /** The connection's journal mode and synchronous level, as the app's pragmas left them. */
   readonly settings: string;

@@ -60,6 +60,8 @@ function applyInPages(store: Store, actions: readonly Action[], size = 1_000): v
   for (let i = 0; i < actions.length; i += size) store.applyRemote(actions.slice(i, i + size));
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 function timerResolutionUs(): number {
   let best = Infinity;
   for (let i = 0; i < 200; i++) {
@@ -85,48 +87,63 @@ const bench: StorageBench = {
     const journal = String(db.selectValue('PRAGMA journal_mode'));
     const synchronous = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(db.selectValue('PRAGMA synchronous'))] ?? 'unknown';
     const rnd = Math.random;
+    let bytes = 0;
+    let made = 0;
+    /** One write and one bare INSERT of the same bytes, in alternating order; `pauseMs` idle before each. */
+    const pair = async (pauseMs: number): Promise<{ write: number; bare: number }> => {
+      const i = made++;
+      const entityId = uuidv7();
+      const payload = { title: `Note ${i}`, body: text(o.bodyChars, rnd) };
+      // The bare row holds the bytes of the action the write appends (same fields, same lengths).
+      const hlc = formatHlc({ ms: Date.now(), counter: 0, node: store.clientId });
+      const data = JSON.stringify({ id: uuidv7(), collection: 'notes', entityId, type: 'create', payload, hlc, clientId: store.clientId });
+      const rowId = uuidv7();
+      bytes = data.length;
+      let write = 0;
+      let bare = 0;
+      const timeWrite = async (): Promise<void> => {
+        if (pauseMs > 0) await sleep(pauseMs);
+        const t0 = performance.now();
+        store.applyLocal({ collection: 'notes', entityId, type: 'create', payload });
+        write = performance.now() - t0;
+      };
+      const timeBare = async (): Promise<void> => {
+        if (pauseMs > 0) await sleep(pauseMs);
+        const t0 = performance.now();
+        insert.bind([rowId, data]).stepReset();
+        bare = performance.now() - t0;
+      };
+      // Alternate the order so neither figure always runs on a warmer cache.
+      if (i % 2 === 0) {
+        await timeWrite();
+        await timeBare();
+      } else {
+        await timeBare();
+        await timeWrite();
+      }
+      return { write, bare };
+    };
     const writeMs: number[] = [];
     const bareMs: number[] = [];
-    let bytes = 0;
+    const pausedWriteMs: number[] = [];
+    const pausedBareMs: number[] = [];
     try {
       for (let i = 0; i < o.warmup + o.reps; i++) {
-        const entityId = uuidv7();
-        const payload = { title: `Note ${i}`, body: text(o.bodyChars, rnd) };
-        // The bare row holds the bytes of the action the write appends (same fields, same lengths).
-        const hlc = formatHlc({ ms: Date.now(), counter: 0, node: store.clientId });
-        const data = JSON.stringify({ id: uuidv7(), collection: 'notes', entityId, type: 'create', payload, hlc, clientId: store.clientId });
-        const rowId = uuidv7();
-        bytes = data.length;
-        let write = 0;
-        let bare = 0;
-        const timeWrite = (): void => {
-          const t0 = performance.now();
-          store.applyLocal({ collection: 'notes', entityId, type: 'create', payload });
-          write = performance.now() - t0;
-        };
-        const timeBare = (): void => {
-          const t0 = performance.now();
-          insert.bind([rowId, data]).stepReset();
-          bare = performance.now() - t0;
-        };
-        // Alternate the order so neither figure always runs on a warmer cache.
-        if (i % 2 === 0) {
-          timeWrite();
-          timeBare();
-        } else {
-          timeBare();
-          timeWrite();
-        }
-        if (i >= o.warmup) {
-          writeMs.push(write);
-          bareMs.push(bare);
-        }
+        const r = await pair(0);
+        if (i < o.warmup) continue;
+        writeMs.push(r.write);
+        bareMs.push(r.bare);
+      }
+      for (let i = 0; i < o.pausedReps; i++) {
+        const r = await pair(o.pauseMs);
+        pausedWriteMs.push(r.write);
+        pausedBareMs.push(r.bare);
       }
     } finally {
       insert.finalize();
       db.close();
     }
-    return { writeMs, bareMs, bytesPerRow: bytes, settings: `journal_mode ${journal}, synchronous ${synchronous}` };
+    return { writeMs, bareMs, pausedWriteMs, pausedBareMs, bytesPerRow: bytes, settings: `journal_mode ${journal}, synchronous ${synchronous}` };
   },
 
   async reads(o: ReadOptions) {
