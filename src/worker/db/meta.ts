@@ -37,11 +37,31 @@ export function ensureClientId(db: Db, newId: () => string): string {
  * logs after it (a pulled page, a snapshot, re-stamping) reads this and writes meta itself.
  */
 export function readClock(db: Db, clientId: string): Hlc {
-  const s = getMeta(db, metaKeys.hlc);
-  const kept = s === undefined ? initialHlc(clientId) : { ...parseHlc(s), node: clientId };
-  const last = selectRow(db, 'SELECT hlc FROM actions ORDER BY local_seq DESC LIMIT 1');
-  const logged = last === undefined ? undefined : text(last, 'hlc');
-  return logged === undefined ? kept : maxHlc(kept, parseHlc(logged));
+  return readClockAndOffset(db, clientId).clock;
+}
+
+/**
+ * The clock (as readClock) and the server clock offset (as getClockOffset), read by one statement:
+ * a local write needs both, and each statement run costs more than the lookups it does.
+ */
+export function readClockAndOffset(db: Db, clientId: string): { readonly clock: Hlc; readonly offsetMs: number } {
+  const row = selectRow(
+    db,
+    `SELECT (SELECT value FROM meta WHERE key = ?) AS kept,
+            (SELECT hlc FROM actions ORDER BY local_seq DESC LIMIT 1) AS logged,
+            (SELECT value FROM meta WHERE key = ?) AS offset`,
+    [metaKeys.hlc, metaKeys.clockOffset],
+  );
+  const s = row?.['kept'];
+  const kept = typeof s === 'string' ? { ...parseHlc(s), node: clientId } : initialHlc(clientId);
+  const logged = row?.['logged'];
+  const clock = typeof logged === 'string' ? maxHlc(kept, parseHlc(logged)) : kept;
+  return { clock, offsetMs: offsetOf(row?.['offset']) };
+}
+
+function offsetOf(value: unknown): number {
+  const n = typeof value === 'string' ? Number(value) : 0;
+  return Number.isFinite(n) ? n : 0;
 }
 
 export function writeClock(db: Db, hlc: Hlc): void {
@@ -74,9 +94,7 @@ export function setSyncEpoch(db: Db, epoch: string): void {
  * minutes apart still stamp in the server's time and the server never refuses them as too far ahead.
  */
 export function getClockOffset(db: Db): number {
-  const s = getMeta(db, metaKeys.clockOffset);
-  const n = s === undefined ? 0 : Number(s);
-  return Number.isFinite(n) ? n : 0;
+  return offsetOf(getMeta(db, metaKeys.clockOffset));
 }
 
 export function setClockOffset(db: Db, offsetMs: number): void {

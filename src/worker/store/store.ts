@@ -48,6 +48,7 @@ import {
   getSyncCursor,
   getSyncEpoch,
   readClock,
+  readClockAndOffset,
   setClockOffset,
   setSyncCursor,
   setSyncEpoch,
@@ -150,7 +151,8 @@ export class Store {
       if (w.mustBeNew && current) throw new ValidationError(`id: ${w.collection === 'notes' ? 'a note' : 'an entity'} with this id already exists`);
       const now = this.deps.now();
       // The action logged below carries the new clock (readClock reads it back): meta is not rewritten.
-      const clock = sendHlc(readClock(this.db, this.clientId), this.hlcNow());
+      const kept = readClockAndOffset(this.db, this.clientId);
+      const clock = sendHlc(kept.clock, now + kept.offsetMs);
       const payload: Record<string, string> = w.type === 'delete' || w.type === 'purge' ? {} : { ...w.payload };
       const edits = w.type === 'delete' || w.type === 'purge' ? {} : textEditsOf(w, current, payload, this.textDocs);
       const base = baseFor(w, payload, current);

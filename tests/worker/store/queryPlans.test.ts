@@ -38,11 +38,13 @@ function preparedDuring(db: Db, fn: () => void): string[] {
  */
 function scans(db: Db, sql: string): string[] {
   if (/^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i.test(sql)) return [];
-  if (/ORDER BY local_seq DESC LIMIT 1\s*$/i.test(sql)) return [];
+  // Each read of the last row in rowid order plans as one SCAN actions that stops at its first row.
+  let lastRowReads = (sql.match(/FROM actions ORDER BY local_seq DESC LIMIT 1\b/gi) ?? []).length;
   return db
     .selectObjects(`EXPLAIN QUERY PLAN ${sql}`)
     .map((r) => String(r.detail))
-    .filter((d) => /^SCAN (actions|notes|conflicts|meta)\b/.test(d) && !/USING (COVERING )?INDEX/.test(d));
+    .filter((d) => /^SCAN (actions|notes|conflicts|meta)\b/.test(d) && !/USING (COVERING )?INDEX/.test(d))
+    .filter((d) => !(d === 'SCAN actions' && lastRowReads-- > 0));
 }
 
 function act(n: number, rest: Partial<Action> & Pick<Action, 'type' | 'payload'>): Action {
