@@ -18,6 +18,7 @@ interface CollectionSql {
   readonly selectOne: string;
   readonly selectMany: string;
   readonly upsert: string;
+  readonly upsertMany: string;
 }
 
 const cache = new Map<CollectionName, CollectionSql>();
@@ -37,6 +38,20 @@ function sqlFor(collection: CollectionName): CollectionSql {
     'visible',
   ];
   const quoted = columns.map(ident);
+  const assignments = quoted
+    .slice(1)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  // upsertMany's row i is a JSON array of the columns in order, a document column as the 1-based
+  // offset of its bytes in ?2 (or null), then per text field the length of its document.
+  const docAt = new Map(textFields.map((f, i) => [`${f}_doc`, columns.length + i]));
+  const values = columns.map((c, i) => {
+    const len = docAt.get(c);
+    // substr() of an empty blob gives NULL, not an empty blob.
+    return len === undefined
+      ? `value ->> ${i}`
+      : `CASE WHEN value ->> ${i} IS NULL THEN NULL WHEN value ->> ${len} = 0 THEN x'' ELSE substr(?2, value ->> ${i}, value ->> ${len}) END`;
+  });
   s = {
     fields,
     textFields,
@@ -45,10 +60,8 @@ function sqlFor(collection: CollectionName): CollectionSql {
     selectMany: `SELECT ${quoted.join(', ')} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`,
     upsert:
       `INSERT INTO ${table} (${quoted.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
-      `ON CONFLICT (id) DO UPDATE SET ${quoted
-        .slice(1)
-        .map((c) => `${c} = excluded.${c}`)
-        .join(', ')}`,
+      `ON CONFLICT (id) DO UPDATE SET ${assignments}`,
+    upsertMany: `INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${values.join(', ')} FROM jsonb_each(?1) ORDER BY key ON CONFLICT (id) DO UPDATE SET ${assignments}`,
   };
   cache.set(collection, s);
   return s;
@@ -107,23 +120,68 @@ export function loadEntities(db: Db, collection: CollectionName, ids: readonly s
   return found;
 }
 
+function rowValues(fields: readonly string[], e: EntityState) {
+  return [
+    e.id,
+    ...fields.flatMap((f) => [e.fields[f] ?? null, e.stamps[f] ?? null]),
+  ];
+}
+
+function tailValues(e: EntityState) {
+  return [e.createdStamp, e.deletedStamp, e.restoredStamp, e.purgedStamp, lastChangedStamp(e) ?? '', isVisible(e) ? 1 : 0];
+}
+
+function waitingJson(t: TextState | undefined): string | null {
+  return t && t.waiting.length > 0 ? JSON.stringify(t.waiting) : null;
+}
+
 export function saveEntity(db: Db, collection: CollectionName, e: EntityState): void {
   const { fields, textFields, upsert } = sqlFor(collection);
   const bind = [
-    e.id,
-    ...fields.flatMap((f) => [e.fields[f] ?? null, e.stamps[f] ?? null]),
+    ...rowValues(fields, e),
     ...textFields.flatMap((f) => {
       const t = e.texts?.[f];
-      return [t?.doc ?? null, t?.edited ?? null, t && t.waiting.length > 0 ? JSON.stringify(t.waiting) : null];
+      return [t?.doc ?? null, t?.edited ?? null, waitingJson(t)];
     }),
-    e.createdStamp,
-    e.deletedStamp,
-    e.restoredStamp,
-    e.purgedStamp,
-    lastChangedStamp(e) ?? '',
-    isVisible(e) ? 1 : 0,
+    ...tailValues(e),
   ];
   run(db, upsert, bind);
+}
+
+/**
+ * saveEntity for many rows, in one statement and in the order given (so new rows get their `doc` in
+ * that order, as one saveEntity after another would give them). Measured in memory on the bench's
+ * page (370 rows): 5 ms against 14 ms for a statement per row, whose ~20 binds each cross into
+ * sqlite-wasm. Documents are not passed as hex: their bytes go in one blob, each row slicing its own.
+ */
+export function saveEntities(db: Db, collection: CollectionName, states: readonly EntityState[]): void {
+  if (states.length === 0) return;
+  if (states.length === 1) return saveEntity(db, collection, states[0]!);
+  const { fields, textFields, upsertMany } = sqlFor(collection);
+  const docs: Uint8Array[] = [];
+  let size = 0;
+  const rows = states.map((e) => {
+    const lengths: (number | null)[] = [];
+    const texts = textFields.flatMap((f) => {
+      const t = e.texts?.[f];
+      const doc = t?.doc ?? null;
+      lengths.push(doc === null ? null : doc.length);
+      const at = doc === null ? null : size + 1;
+      if (doc !== null) {
+        docs.push(doc);
+        size += doc.length;
+      }
+      return [at, t?.edited ?? null, waitingJson(t)];
+    });
+    return [...rowValues(fields, e), ...texts, ...tailValues(e), ...lengths];
+  });
+  const blob = new Uint8Array(size);
+  let at = 0;
+  for (const d of docs) {
+    blob.set(d, at);
+    at += d.length;
+  }
+  run(db, upsertMany, [JSON.stringify(rows), blob]);
 }
 
 /** Every materialized entity of a collection (for replay checks and repair, not for the UI). */
