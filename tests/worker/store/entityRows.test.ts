@@ -1,11 +1,11 @@
-// saveEntities (a pulled page's rows in one statement) writes exactly what saveEntity writes row by
-// row: the same values, document bytes (empty, absent, several in one page), waiting edits, and the
-// same `doc` rowids for new rows, given in the order of the list.
+// saveEntities and loadEntities (a pulled page's rows in one statement each) write and read exactly
+// what saveEntity and loadEntity do row by row: the same values, document bytes (empty, absent,
+// several in one page), waiting edits, and the same `doc` rowids for new rows, in the list's order.
 
 import { describe, expect, it } from 'vitest';
 import type { EntityState } from '../../../src/sync/merge';
 import type { Db } from '../../../src/worker/db/sql';
-import { loadEntity, saveEntities, saveEntity } from '../../../src/worker/store/entityRows';
+import { loadEntities, loadEntity, saveEntities, saveEntity } from '../../../src/worker/store/entityRows';
 import { fakeClock, idMaker, memoryDb, uuidFor } from '../helpers';
 import { Store } from '../../../src/worker/store/store';
 
@@ -41,7 +41,7 @@ async function db(): Promise<Db> {
 
 const dump = (d: Db) => d.selectArrays('SELECT doc, id, title, title_stamp, body, body_stamp, hex(body_doc), typeof(body_doc), body_edited, body_waiting, created_stamp, deleted_stamp, changed_stamp, visible FROM notes ORDER BY doc');
 
-describe('saveEntities', () => {
+describe('saveEntities and loadEntities', () => {
   it('writes what saveEntity writes, one row after another', async () => {
     const one = await db();
     const many = await db();
@@ -55,6 +55,17 @@ describe('saveEntities', () => {
     expect(loadEntity(many, 'notes', states[2]!.id)?.texts?.body?.doc).toEqual(new Uint8Array(0));
     one.close();
     many.close();
+  });
+
+  it('reads a page of rows (loadEntities) as each would be read alone', async () => {
+    const d = await db();
+    for (const s of states) saveEntity(d, 'notes', s);
+    const ids = [...states.map((s) => s.id), uuidFor('e0000000', 99)];
+    const many = loadEntities(d, 'notes', ids);
+    expect([...many.keys()].sort()).toEqual(states.map((s) => s.id).sort());
+    for (const s of states) expect(many.get(s.id)).toEqual(loadEntity(d, 'notes', s.id));
+    expect(many.get(states[0]!.id)?.fields.title).toBe(states[0]!.fields.title);
+    d.close();
   });
 
   it('keeps an empty document empty when it is the only bytes of the page', async () => {
