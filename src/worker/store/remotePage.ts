@@ -4,12 +4,13 @@
 //   1. where the page's ids stand in the log            one SELECT (id index)
 //   2. the rows of every entity the page touches         one SELECT per collection (id index)
 //   3. plan (pagePlan.ts) and fold (pageFold.ts)         in memory, each entity's actions in page order
-//   4. acknowledgements, then the new actions            one UPDATE, one INSERT ... SELECT FROM json_each
+//   4. acknowledgements, then the new actions            one UPDATE, one INSERT ... SELECT FROM jsonb_each
 //   5. what the page's snapshots cover pruned            pageSnapshots.ts (per snapshot; they are few)
 //   6. each changed row written once, in id order        one upsert per collection (FTS triggers follow)
 //
-// Every lookup is by a unique key or the (collection, entity_id) index, so a page costs the same
-// into any history (tests/worker/store/queryPlans.test.ts holds the plans).
+// Every lookup is by a unique key or an entity index (migration v6): no statement scans the history
+// (tests/worker/store/queryPlans.test.ts holds the plans). What still grows with the history is how
+// many B-tree pages the page's rows are spread over (read cold, written twice at commit).
 
 import type { CollectionName } from '../../sync/collections';
 import { entityKey, type Conflict, type EntityState } from '../../sync/merge';
