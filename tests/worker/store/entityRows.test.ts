@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityState } from '../../../src/sync/merge';
 import type { Db } from '../../../src/worker/db/sql';
+import { chunksBySize } from '../../../src/worker/store/chunks';
 import { loadEntities, loadEntity, saveEntities, saveEntity } from '../../../src/worker/store/entityRows';
 import { fakeClock, idMaker, memoryDb, uuidFor } from '../helpers';
 import { Store } from '../../../src/worker/store/store';
@@ -68,10 +69,29 @@ describe('saveEntities and loadEntities', () => {
     d.close();
   });
 
+  it('writes a page past one statement\'s budget in several, in order, the same rows', async () => {
+    const long = (n: number) => note(n, { fields: { title: `t${n}`, body: 'x'.repeat(1_500_000 + n) }, texts: { body: { doc: new Uint8Array(900_000).fill(n), edited: stamp(n), waiting: [] } } });
+    const big = [long(11), note(12), long(13), long(14)];
+    const one = await db();
+    const many = await db();
+    for (const s of big) saveEntity(one, 'notes', s);
+    saveEntities(many, 'notes', big);
+    expect(dump(many)).toEqual(dump(one));
+    one.close();
+    many.close();
+  });
+
   it('keeps an empty document empty when it is the only bytes of the page', async () => {
     const many = await db();
     saveEntities(many, 'notes', [states[1]!, states[2]!]);
     expect(loadEntity(many, 'notes', states[2]!.id)?.texts?.body?.doc).toEqual(new Uint8Array(0));
     many.close();
+  });
+});
+
+describe('chunksBySize', () => {
+  it('cuts in order before the item that would pass the budget, never leaving a chunk empty', () => {
+    expect(chunksBySize([3, 3, 3, 9, 1, 1], (n) => n, 6)).toEqual([[3, 3], [3], [9], [1, 1]]);
+    expect(chunksBySize([], (n: number) => n, 6)).toEqual([]);
   });
 });
