@@ -16,6 +16,16 @@
 //   base's document, NULL for the seed alone), `<f>_edited` (the last edit's stamp) and
 //   `<f>_waiting` (JSON: edits on a base not seen yet). Existing bodies are bases already.
 // - v5: notes_fts_queue (the index is updated in batches, see v5's comment); actions_by_status gone.
+// - v6: the settled actions of an entity are indexed by a 4-byte key of its id (see v6's comment).
+
+/**
+ * The key actions_by_entity_key indexes an action's entity by: the last 8 hex digits of its UUID as
+ * 4 bytes (the id itself should it not end in hex). Queries name it exactly, with the entity id
+ * in place of `entity_id`, and still compare collection and entity_id (keys of two entities may meet).
+ */
+export function entityKeySql(entityId: string): string {
+  return `coalesce(unhex(substr(${entityId}, -8)), ${entityId})`;
+}
 
 export interface Migration {
   readonly version: number;
@@ -261,6 +271,20 @@ export const migrations: readonly Migration[] = [
          AND NOT EXISTS (SELECT 1 FROM notes_fts_queue WHERE doc = old.doc) BEGIN
         INSERT INTO notes_fts_queue (doc, indexed, title, body) VALUES (old.doc, 1, old.title, old.body);
       END;
+    `,
+  },
+  {
+    // A pulled page inserts each of its actions into the entity index, at its entity's place: the
+    // page's entities are spread over the whole index, so it dirtied a leaf every few actions, each
+    // written twice at commit (journal, then database). Keyed by ('notes', a 36-character id) an
+    // entry takes ~50 bytes; keyed by 4 bytes of the id (random bits of a UUIDv7), about a quarter.
+    // Counted on the bench's page of 1,000 into 100k of history (the database image diffed before
+    // and after): the index's pages written 428 -> 185, all pages 1,732 -> 1,500.
+    version: 6,
+    name: 'settled actions indexed by a 4-byte key of their entity (actions_by_entity_key)',
+    sql: `
+      DROP INDEX actions_settled_by_entity;
+      CREATE INDEX actions_by_entity_key ON actions (${entityKeySql('entity_id')}) WHERE status != 'pending';
     `,
   },
 ];

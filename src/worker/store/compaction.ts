@@ -17,6 +17,7 @@ import type { EntityState } from '../../sync/merge';
 import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from '../../sync/snapshot';
 import type { Stamp } from '../../sync/stamp';
 import { readClock, writeClock } from '../db/meta';
+import { entityKeySql } from '../db/schemaSteps';
 import { inTransaction, run, selectRow, selectRows, text, textOrNull, type Db } from '../db/sql';
 import { appendAction, findAction } from './actionLog';
 import type { Store } from './store';
@@ -41,12 +42,12 @@ export interface EntityRef {
  * snapshot is found once (not once per action), so a catch-up of the whole log stays linear.
  */
 export function entitiesDue(db: Db, every: number, only?: readonly string[]): EntityRef[] {
-  // Of a few entities: their actions through the two (collection, entity_id) indexes (settled rows,
-  // pending rows: migration v5), not a scan of the log.
-  const byEntity = (status: string) => `SELECT a.collection, a.entity_id, a.type, a.status, a.local_seq FROM json_each(?1) j
-       CROSS JOIN actions a ON a.collection IN (SELECT value FROM json_each(?2)) AND a.entity_id = j.value AND ${status}`;
+  // Of a few entities: their actions through the two entity indexes (settled rows by entity key:
+  // migration v6, pending rows by (collection, entity_id)), not a scan of the log.
+  const byEntity = (match: string) => `SELECT a.collection, a.entity_id, a.type, a.status, a.local_seq FROM json_each(?1) j
+       CROSS JOIN actions a ON ${match} AND a.collection IN (SELECT value FROM json_each(?2)) AND a.entity_id = j.value`;
   const scope = only
-    ? `${byEntity("a.status != 'pending'")} UNION ALL ${byEntity("a.status = 'pending'")}`
+    ? `${byEntity(`${entityKeySql('a.entity_id')} = ${entityKeySql('j.value')} AND a.status != 'pending'`)} UNION ALL ${byEntity("a.status = 'pending'")}`
     : `SELECT collection, entity_id, type, status, local_seq FROM actions`;
   const rows = selectRows(
     db,
@@ -73,7 +74,8 @@ function lastSnapshot(db: Db, e: EntityRef): SnapshotContent | undefined {
   const row = selectRow(
     db,
     `SELECT state FROM (
-       SELECT state, server_seq, local_seq FROM actions WHERE collection = ?1 AND entity_id = ?2 AND type = 'snapshot' AND status != 'pending'
+       SELECT state, server_seq, local_seq FROM actions
+       WHERE ${entityKeySql('entity_id')} = ${entityKeySql('?2')} AND collection = ?1 AND entity_id = ?2 AND type = 'snapshot' AND status != 'pending'
        UNION ALL
        SELECT state, server_seq, local_seq FROM actions WHERE collection = ?1 AND entity_id = ?2 AND type = 'snapshot' AND status = 'pending')
      ORDER BY coalesce(server_seq, 9e15) DESC, local_seq DESC LIMIT 1`,

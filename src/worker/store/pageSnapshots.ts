@@ -6,6 +6,7 @@
 import type { Action } from '../../sync/action';
 import { mergeAction, type EntityState, type MergeResult } from '../../sync/merge';
 import type { TextDocCache } from '../../sync/text/yjsText';
+import { entityKeySql } from '../db/schemaSteps';
 import { int, intOrNull, selectRows, text, type Db } from '../db/sql';
 
 /** Folds one snapshot action into its entity's state (its state joined in; conflicts it reveals). */
@@ -33,11 +34,12 @@ export function pruneCoveredBy(db: Db, ids: readonly string[], ownClientId: stri
   for (const snap of snaps) {
     if (gone.has(text(snap, 'id'))) continue;
     const ownBefore = text(snap, 'client_id') === ownClientId ? int(snap, 'local_seq') : -1;
-    // `status != 'pending'` is implied, but spelled out: it lets SQLite use actions_settled_by_entity.
+    // `status != 'pending'` is implied, but spelled out: it lets SQLite use actions_by_entity_key.
     const deleted = selectRows(
       db,
-      `DELETE FROM actions WHERE collection = ? AND entity_id = ? AND status != 'pending' AND status = 'acked'
-         AND ((server_seq IS NOT NULL AND server_seq <= ?) OR (server_seq IS NULL AND local_seq < ?)) RETURNING id`,
+      `DELETE FROM actions WHERE ${entityKeySql('entity_id')} = ${entityKeySql('?2')} AND collection = ?1 AND entity_id = ?2
+         AND status != 'pending' AND status = 'acked'
+         AND ((server_seq IS NOT NULL AND server_seq <= ?3) OR (server_seq IS NULL AND local_seq < ?4)) RETURNING id`,
       [text(snap, 'collection'), text(snap, 'entity_id'), intOrNull(snap, 'basis'), ownBefore],
     );
     for (const r of deleted) gone.add(text(r, 'id'));

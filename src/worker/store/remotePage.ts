@@ -4,19 +4,20 @@
 //   1. where the page's ids stand in the log            one SELECT (id index)
 //   2. the rows of every entity the page touches         one SELECT per collection (id index)
 //   3. plan (pagePlan.ts) and fold (pageFold.ts)         in memory, each entity's actions in page order
-//   4. acknowledgements, then the new actions            one UPDATE, one INSERT ... SELECT FROM json_each
+//   4. acknowledgements, then the new actions            one UPDATE, one INSERT ... SELECT FROM jsonb_each
 //   5. what the page's snapshots cover pruned            pageSnapshots.ts (per snapshot; they are few)
-//   6. each changed row written once, in id order        one upsert per row (FTS triggers follow)
+//   6. each changed row written once, in id order        one upsert per collection (FTS triggers follow)
 //
-// Every lookup is by a unique key or the (collection, entity_id) index, so a page costs the same
-// into any history (tests/worker/store/queryPlans.test.ts holds the plans).
+// Every lookup is by a unique key or an entity index (migration v6): no statement scans the history
+// (tests/worker/store/queryPlans.test.ts holds the plans). What still grows with the history is how
+// many B-tree pages the page's rows are spread over (read cold, written twice at commit).
 
 import type { CollectionName } from '../../sync/collections';
 import { entityKey, type Conflict, type EntityState } from '../../sync/merge';
 import type { TextDocCache } from '../../sync/text/yjsText';
 import type { Db } from '../db/sql';
 import { actionMarks, appendActions, markAckedMany } from './actionLog';
-import { loadEntities, saveEntity } from './entityRows';
+import { loadEntities, saveEntities } from './entityRows';
 import { foldPage } from './pageFold';
 import { planPage, type PagedAction, type PlannedEntity } from './pagePlan';
 import { pruneCoveredBy } from './pageSnapshots';
@@ -52,11 +53,7 @@ export function applyPage(db: Db, actions: readonly PagedAction[], localClientId
   // In id order (ids are UUIDv7: creation order, so row order too): each B-tree page is visited once,
   // in order, however many of the page's rows it holds, so a page cache smaller than what a page
   // touches (a large history) does not read or spill the same page twice.
-  // One statement per row, not one JSON array for all: measured, binding a row's document blob beats
-  // passing it as hex through json_each.
-  for (const [collection, states] of dirty) {
-    for (const state of states.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) saveEntity(db, collection, state);
-  }
+  for (const [collection, states] of dirty) saveEntities(db, collection, states.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   return { changedIds, conflicts: folded.conflicts, inserted: plan.fresh.size, acked: plan.acked };
 }
 

@@ -73,7 +73,7 @@ describe('the pulled-page path reads by key only', () => {
     const acked = store.applyLocal({ collection: 'notes', entityId: NOTE, type: 'restore', payload: {} }).action;
     sqls.push(...preparedDuring(db, () => void sync.markAcknowledged([acked.id, snapshot.id])));
 
-    expect(sqls.filter((s) => /FROM json_each|json_each\(\?\) j/.test(s)).length).toBeGreaterThanOrEqual(6);
+    expect(sqls.filter((s) => /FROM jsonb?_each|jsonb?_each\(\?\) j/.test(s)).length).toBeGreaterThanOrEqual(6);
     if (process.env.SHOW_PLANS) for (const s of sqls) console.log(s, db.selectObjects(`EXPLAIN QUERY PLAN ${s}`));
     for (const sql of sqls) expect({ sql, scans: scans(db, sql) }).toEqual({ sql, scans: [] });
     db.close();
