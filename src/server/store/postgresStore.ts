@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { pageCursor } from './compaction';
 import { deleteCovered, storedRows } from './postgresCompaction';
-import { pushOnPostgres } from './postgresPush';
+import { ClientBindings, pushOnPostgres } from './postgresPush';
 import { fromRow, ROW_OVERHEAD_BYTES, STORED_BYTES_SQL, SELECT_ACTION_COLUMNS, type StoredActionColumns } from './rows';
 import { postgresMigrations } from './postgresMigrations';
 import type { PullPage, Store, StoreHooks, TokenRecord, UserRecord } from './types';
@@ -71,6 +71,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw e;
   }
   const hooks: StoreHooks = options.hooks ?? {};
+  const bindings = new ClientBindings();
 
   const readHead = async (spaceId: string): Promise<number> => {
     const [row] = await sql<{ head: string }[]>`SELECT head FROM spaces WHERE id = ${spaceId}`;
@@ -114,8 +115,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       });
     },
 
-    deleteUser: (userId, now) =>
-      sql.begin(async (tx) => {
+    deleteUser: async (userId, now) => {
+      // Again once deleted: a push that committed while the deletion waited for its lock remembered it.
+      bindings.forgetUser(userId);
+      const deleted = await sql.begin(async (tx) => {
         const [user] = await tx<UserRow[]>`SELECT id, username, password_hash, space_id FROM users WHERE id = ${userId} FOR UPDATE`;
         if (!user) return false;
         // The space's counter row too: a push in flight finishes first, a later one finds no space.
@@ -129,7 +132,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         await tx`DELETE FROM users WHERE id = ${userId}`;
         await tx`DELETE FROM spaces WHERE id = ${user.space_id}`;
         return true;
-      }),
+      });
+      bindings.forgetUser(userId);
+      return deleted;
+    },
 
     isDeletedAccountToken: async (hash, now) =>
       (await sql`SELECT 1 FROM deleted_account_tokens WHERE hash = ${hash} AND expires_at > ${now}`).length > 0,
@@ -162,7 +168,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       (await sql`DELETE FROM tokens WHERE expires_at <= ${now}`).count +
       (await sql`DELETE FROM deleted_account_tokens WHERE expires_at <= ${now}`).count,
 
-    push: (input) => pushOnPostgres(sql, input, { ...options, hooks }),
+    push: (input) => pushOnPostgres(sql, input, { ...options, hooks, bindings }),
 
     pull: async (spaceId, cursor, limit, maxBytes = Infinity): Promise<PullPage> => {
       // Head first: everything with seq <= head committed with or before it, so the page below has
