@@ -1,4 +1,6 @@
-// The push transaction on PostgreSQL in two round trips. The machine it runs on is shared by the
+// The push transaction on PostgreSQL. A batch of new actions from a device this instance knows is
+// one statement (postgresFastPush.ts); any other push, and one that statement did not store, takes
+// the two round trips below. The machine it runs on is shared by the
 // server, the database and their clients, so every statement sent alone costs a socket write and a
 // wakeup on both sides: the statements that only read or lock go out together with BEGIN, and the
 // ones that write go out together with COMMIT (postgres.js pipelines queries sent on one connection
@@ -14,6 +16,7 @@
 
 import postgres from 'postgres';
 import { expiredBefore, planCovers, retentionOf } from './compaction';
+import { fastEligible, fastPush } from './postgresFastPush';
 import { coverInPush } from './postgresCompaction';
 import { rowBytes, splitDuplicates, toRow } from './rows';
 import { StoreBusyError, type PushInput, type PushOutcome, type StoreHooks } from './types';
@@ -63,8 +66,14 @@ const ms = (n: number | undefined): string => `${Math.max(0, Math.floor(n ?? 0))
 
 export async function pushOnPostgres(sql: postgres.Sql, input: PushInput, options: PostgresPushOptions): Promise<PushOutcome> {
   const tx = await sql.reserve();
+  // One simple-protocol message: the timeouts hold for this transaction only, and for its lock.
+  const begin = `BEGIN; SET LOCAL lock_timeout = '${ms(options.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${ms(options.statementTimeoutMs)}'`;
   try {
-    const outcome = await inTransaction(tx, input, options);
+    if (options.bindings?.owns(input.clientId, input.userId) === true && fastEligible(input.actions)) {
+      const fast = await fastPush(tx, input, options.hooks);
+      if (fast) return { ok: true, accepted: input.actions.map((a) => a.id), duplicates: [], head: fast.head };
+    }
+    const outcome = await inTransaction(tx, input, options, begin);
     if (outcome.ok) options.bindings?.remember(input.clientId, input.userId);
     return outcome;
   } catch (e) {
@@ -77,14 +86,13 @@ export async function pushOnPostgres(sql: postgres.Sql, input: PushInput, option
   }
 }
 
-async function inTransaction(tx: Tx, input: PushInput, options: PostgresPushOptions): Promise<PushOutcome> {
+async function inTransaction(tx: Tx, input: PushInput, options: PostgresPushOptions, begin: string): Promise<PushOutcome> {
   const { spaceId, clientId, userId, receivedAt } = input;
   const ids = input.actions.map((a) => a.id);
   const retentionMs = retentionOf(input);
   const known = options.bindings?.owns(clientId, userId) === true;
   const [, [space], token, bound, existing] = await Promise.all([
-    // One simple-protocol message: the timeouts hold for this transaction only, and for the lock below.
-    tx.unsafe(`BEGIN; SET LOCAL lock_timeout = '${ms(options.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${ms(options.statementTimeoutMs)}'`),
+    tx.unsafe(begin),
     // Whether the space has rows past their retention, for the purge below (which otherwise runs as
     // a statement per push for nothing). Read as of this statement's start: a row covered since is
     // at most a push late, and the sweep (sweep.ts) reaches what pushes do not.

@@ -28,6 +28,9 @@ export interface PostgresStoreOptions {
   readonly statementTimeoutMs?: number;
 }
 
+/** A timeout setting in whole milliseconds (0: none). */
+const wholeMs = (n: number | undefined): number => Math.max(0, Math.floor(n ?? 0));
+
 type UserRow = { id: string; username: string; password_hash: string; space_id: string };
 
 function userRecord(row: UserRow | undefined): UserRecord | undefined {
@@ -72,6 +75,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   const hooks: StoreHooks = options.hooks ?? {};
   const bindings = new ClientBindings();
+  // Pushes have connections of their own, whose sessions carry the push's timeouts: the common push
+  // is one statement outside any transaction (postgresFastPush.ts), with nowhere to SET LOCAL them.
+  const pushSql = postgres(options.url, {
+    ...(options.max !== undefined ? { max: options.max } : {}),
+    onnotice: () => {},
+    connection: { lock_timeout: wholeMs(options.lockTimeoutMs), statement_timeout: wholeMs(options.statementTimeoutMs) },
+  });
 
   const readHead = async (spaceId: string): Promise<number> => {
     const [row] = await sql<{ head: string }[]>`SELECT head FROM spaces WHERE id = ${spaceId}`;
@@ -168,7 +178,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       (await sql`DELETE FROM tokens WHERE expires_at <= ${now}`).count +
       (await sql`DELETE FROM deleted_account_tokens WHERE expires_at <= ${now}`).count,
 
-    push: (input) => pushOnPostgres(sql, input, { ...options, hooks, bindings }),
+    push: (input) => pushOnPostgres(pushSql, input, { ...options, hooks, bindings }),
 
     pull: async (spaceId, cursor, limit, maxBytes = Infinity): Promise<PullPage> => {
       // Head first: everything with seq <= head committed with or before it, so the page below has
@@ -205,6 +215,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await sql`SELECT 1`;
     },
 
-    close: () => sql.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([pushSql.end({ timeout: 5 }), sql.end({ timeout: 5 })]);
+    },
   };
 }
