@@ -15,19 +15,35 @@ import { makeActions } from '../helpers';
 describe.runIf(backendKinds.includes('postgres'))('the one-statement push on PostgreSQL', () => {
   let db: TestDatabase;
   let store: PostgresStore;
+  /** A store whose push holds its transaction open while `holding` is set, so others queue behind it. */
+  let held: PostgresStore;
+  let holding: Promise<void> | undefined;
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
     const options = db.options();
     if (options.kind !== 'postgres') throw new Error('postgres expected');
     store = await openPostgresStore({ url: options.url, max: 12, lockTimeoutMs: 5_000, statementTimeoutMs: 30_000 });
+    held = await openPostgresStore({
+      url: options.url,
+      max: 12,
+      hooks: {
+        beforeCommit: async () => {
+          const wait = holding;
+          holding = undefined;
+          await wait;
+        },
+      },
+    });
   });
   afterAll(async () => {
+    await held?.close();
     await store?.close();
     await db?.drop();
   });
 
   /** A user with a live token and a device that has pushed once (so its binding is known). */
-  async function device(maxStoredBytes?: number) {
+  async function device(maxStoredBytes?: number, on: PostgresStore = store) {
+    const store = on;
     const spaceId = uuidv7();
     const userId = uuidv7();
     const tokenHash = uuidv7().replace(/-/g, '').padEnd(64, '0');
@@ -62,6 +78,17 @@ describe.runIf(backendKinds.includes('postgres'))('the one-statement push on Pos
     const page = await store.pull(d.spaceId, 0, 100);
     expect(page.actions.map((a) => a.seq)).toEqual([1, 2, 3, 4]);
     expect(page.head).toBe(4);
+  });
+
+  it('stores a batch once when its copies wait for the lock while the first commits (the primary key settles it)', async () => {
+    const d = await device(undefined, held);
+    const batch = makeActions(d.clientId, 2);
+    // The first copy commits only after the others have read their snapshot and wait for its lock.
+    holding = new Promise((r) => setTimeout(r, 300));
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => held.push(d.input(batch))));
+    expect(outcomes.filter((o) => o.ok && o.accepted.length === 2)).toHaveLength(1);
+    expect(outcomes.filter((o) => o.ok && o.duplicates.length === 2)).toHaveLength(3);
+    expect((await held.pull(d.spaceId, 0, 100)).actions.map((a) => a.seq)).toEqual([1, 2, 3]);
   });
 
   it('gives the pushes of many devices of one space contiguous seqs, each batch in order', async () => {
