@@ -1,7 +1,7 @@
 // The common push on PostgreSQL as one statement, the way the bare limit commits (bench/sections/
 // pushBare.ts): new actions from a device this instance has seen bound to its user, none a snapshot.
-// Sent with the purge of expired rows in one socket write; no BEGIN, no COMMIT, no round trip while
-// the space's row is locked.
+// No BEGIN, no COMMIT, no round trip while the space's row is locked; the purge of rows past
+// retention only when the statement says the space has some.
 //
 // Why one statement is as correct as the locked transaction (postgresPush.ts):
 // - The head: the UPDATE locks the space's row and, under READ COMMITTED, re-reads its last
@@ -21,7 +21,7 @@
 
 import postgres from 'postgres';
 import type { Action } from '../../sync/action';
-import { retentionOf } from './compaction';
+import { expiredBefore, retentionOf } from './compaction';
 import { coverInPush } from './postgresCompaction';
 import { rowBytes, toRow, type ActionRow } from './rows';
 import type { PushInput, StoreHooks } from './types';
@@ -47,8 +47,8 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * Runs the push on `tx` (reserved, outside any transaction) and answers the new head, or null when
- * the rows did not go in and nothing was written (but what the purge deletes). With a beforeCommit
- * hook (tests), the same statements run inside a transaction, so the hook can hold it open.
+ * the rows did not go in and nothing was written. With a beforeCommit hook (tests), the statement
+ * runs inside a transaction, so the hook can hold it open.
  */
 export async function fastPush(tx: postgres.ReservedSql, input: PushInput, hooks: StoreHooks): Promise<{ head: number } | null> {
   const { spaceId, userId, receivedAt, actions } = input;
@@ -62,33 +62,32 @@ export async function fastPush(tx: postgres.ReservedSql, input: PushInput, hooks
   const n = rows.length;
   const quota = input.maxStoredBytes ?? Number.MAX_SAFE_INTEGER;
   const token = input.tokenHash === undefined ? tx`TRUE` : tx`EXISTS (SELECT 1 FROM tokens WHERE hash = ${input.tokenHash} AND expires_at > ${receivedAt})`;
-  const write = () => tx<{ seq: string }[]>`
+  const expired = expiredBefore(receivedAt, retentionOf(input));
+  const writing = tx<{ seq: string; expired: boolean }[]>`
     WITH moved AS (
       UPDATE spaces SET head = head + ${n}, stored_bytes = stored_bytes + ${bytes}
       WHERE id = ${spaceId} AND stored_bytes + ${bytes} <= ${quota} AND ${token}
         AND NOT EXISTS (SELECT 1 FROM actions WHERE space_id = ${spaceId} AND id IN ${tx(rows.map((r) => r.id))})
-      RETURNING head
+      RETURNING head, EXISTS (
+        SELECT 1 FROM actions WHERE space_id = ${spaceId} AND covered_at IS NOT NULL AND covered_at <= ${expired}
+      ) AS expired
     )
     INSERT INTO actions (space_id, id, seq, collection, entity_id, type, payload, hlc, client_id, base, edits, basis, state, user_id, received_at)
     SELECT ${spaceId}, v.id, moved.head - ${n} + v.ord, v.collection, v.entity_id, v.type, v.payload, v.hlc, v.client_id, v.base, v.edits, v.basis,
            v.state, ${userId}, ${receivedAt}
     FROM moved, json_to_recordset(${JSON.stringify(rows)}::text::json) AS v(${tx.unsafe(ROW_COLUMNS)})
-    RETURNING seq`;
-  // The purge first: the statement that carries the rows is the large one, and postgres.js sends
-  // what it holds once a query takes it past 1 KiB, so the last query's crossing keeps one write.
-  const purge = () => coverInPush(tx, spaceId, [], receivedAt, retentionOf(input));
+    RETURNING seq, (SELECT expired FROM moved)`;
   try {
-    const begun = hooks.beforeCommit ? [tx`BEGIN`] : [];
-    const purged = purge();
-    const writing = write();
-    await Promise.all([...begun, ...purged, writing]);
-    const written = await writing;
-    const head = Math.max(0, ...written.map((r) => Number(r.seq)));
+    const written = hooks.beforeCommit ? (await Promise.all([tx`BEGIN`, writing]))[1] : await writing;
     const stored = written.length === n;
+    const head = Math.max(0, ...written.map((r) => Number(r.seq)));
     if (hooks.beforeCommit) {
       if (stored) await hooks.beforeCommit({ spaceId, base: head - n, count: n });
       await tx`COMMIT`;
     }
+    // Rows past retention, only when the space has some (a statement per push otherwise costs as
+    // much as the push's own): deleted on their own, as the sweep does, before the push is answered.
+    if (stored && written[0]!.expired) await Promise.all(coverInPush(tx, spaceId, [], receivedAt, retentionOf(input)));
     return stored ? { head } : null;
   } catch (e) {
     if (e instanceof postgres.PostgresError && e.code === UNIQUE_VIOLATION) {

@@ -80,7 +80,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pushSql = postgres(options.url, {
     ...(options.max !== undefined ? { max: options.max } : {}),
     onnotice: () => {},
-    connection: { lock_timeout: wholeMs(options.lockTimeoutMs), statement_timeout: wholeMs(options.statementTimeoutMs) },
+    connection: {
+      lock_timeout: wholeMs(options.lockTimeoutMs),
+      statement_timeout: wholeMs(options.statementTimeoutMs),
+    },
   });
 
   const readHead = async (spaceId: string): Promise<number> => {
