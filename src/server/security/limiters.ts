@@ -9,6 +9,7 @@
 
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Sql } from '../store/postgresStore';
+import { leasedLimiter, type Upsert, type UpsertFn } from './leasedLimiter';
 
 export type Verdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
@@ -26,6 +27,11 @@ export interface LimiterSpec {
   readonly name: string;
   readonly points: number;
   readonly windowMs: number;
+  /**
+   * On PostgreSQL, points taken from the database at once and spent from this instance's memory
+   * (leasedLimiter.ts); absent or 1: every consume asks the database.
+   */
+  readonly lease?: number;
 }
 
 export type LimiterFactory = (spec: LimiterSpec) => Limiter;
@@ -66,7 +72,6 @@ interface PgLikeClient {
 /** The name RateLimiterPostgres gives its consume/reward upsert (its table name, then its own). */
 const UPSERT_NAME = `${RATE_LIMIT_TABLE}:rlflx-upsert`;
 
-type Upsert = readonly [key: string, points: number, expire: number | null, now: number];
 
 interface Waiting {
   readonly upsert: Upsert;
@@ -82,7 +87,7 @@ interface Waiting {
  * have seen applied alone, in arrival order (the running sum). Same rows, same arithmetic as the
  * library's statement (rate-limiter-flexible RateLimiterPostgres._upsert, forceExpire false).
  */
-export function batchedUpserts(sql: Sql): (upsert: Upsert) => Promise<{ points: number; expire: string | null }> {
+export function batchedUpserts(sql: Sql): UpsertFn {
   let gathering: Waiting[] = [];
   let inFlight = false;
   const send = async (batch: Waiting[]): Promise<void> => {
@@ -135,8 +140,7 @@ export function batchedUpserts(sql: Sql): (upsert: Upsert) => Promise<{ points: 
     });
 }
 
-function pgLike(sql: Sql): PgLikeClient {
-  const upsert = batchedUpserts(sql);
+function pgLike(sql: Sql, upsert: UpsertFn): PgLikeClient {
   return {
     query: async ({ text, name, values = [] }) => {
       if (name === UPSERT_NAME) {
@@ -150,9 +154,22 @@ function pgLike(sql: Sql): PgLikeClient {
 }
 
 export function postgresLimiters(sql: Sql): LimiterFactory {
-  const client = pgLike(sql);
+  const upsert = batchedUpserts(sql);
+  const client = pgLike(sql, upsert);
   return (spec) => {
     const options = { keyPrefix: spec.name, points: spec.points, duration: seconds(spec.windowMs) };
+    if (spec.lease !== undefined && spec.lease > 1) {
+      return leasedLimiter(
+        { name: spec.name, points: spec.points, windowMs: seconds(spec.windowMs) * 1000, lease: spec.lease },
+        {
+          upsert,
+          remove: async (key) => {
+            await sql`DELETE FROM ${sql(RATE_LIMIT_TABLE)} WHERE key = ${key}`;
+          },
+          fallback: wrap(new RateLimiterMemory(options)),
+        },
+      );
+    }
     return wrap(
       new RateLimiterPostgres({
         ...options,

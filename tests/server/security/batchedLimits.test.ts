@@ -6,7 +6,8 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKinds, createTestDatabase, type TestDatabase } from '../backends';
 import { openPostgresStore } from '../../../src/server/store/postgresStore';
-import { batchedUpserts, postgresLimiters, RATE_LIMIT_TABLE } from '../../../src/server/security/limiters';
+import { leasedLimiter } from '../../../src/server/security/leasedLimiter';
+import { batchedUpserts, memoryLimiters, postgresLimiters, RATE_LIMIT_TABLE } from '../../../src/server/security/limiters';
 
 describe.runIf(backendKinds.includes('postgres'))('batched rate-limit upserts on PostgreSQL', () => {
   let db: TestDatabase;
@@ -57,5 +58,51 @@ describe.runIf(backendKinds.includes('postgres'))('batched rate-limit upserts on
     const limiter = postgresLimiters(sql)({ name: 'burst', points: 7, windowMs: 60_000 });
     const verdicts = await Promise.all(Array.from({ length: 50 }, () => limiter.consume('one-account')));
     expect(verdicts.filter((v) => v.allowed)).toHaveLength(7);
+  });
+
+  describe('leased (pushes)', () => {
+    const lease = (name: string, points: number, now?: () => number) =>
+      leasedLimiter(
+        { name, points, windowMs: 60_000, lease: 4 },
+        {
+          upsert: batchedUpserts(sql),
+          remove: async (key) => {
+            await sql`DELETE FROM ${sql(RATE_LIMIT_TABLE)} WHERE key = ${key}`;
+          },
+          fallback: memoryLimiters({ name, points, windowMs: 60_000 }),
+          ...(now ? { now } : {}),
+        },
+      );
+
+    it('two instances leasing from one count allow exactly the limit between them', async () => {
+      const [a, b] = [lease('two', 10), lease('two', 10)];
+      const verdicts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).consume('acct')));
+      expect(verdicts.filter((v) => v.allowed)).toHaveLength(10);
+      const refused = verdicts.find((v) => !v.allowed);
+      expect(refused && !refused.allowed && refused.retryAfterMs).toBeLessThanOrEqual(60_000);
+      // Refused from memory afterwards, the count in the database untouched by it.
+      const [row] = await sql<{ points: number }[]>`SELECT points FROM ${sql(RATE_LIMIT_TABLE)} WHERE key = 'two:acct'`;
+      expect((await a.consume('acct')).allowed).toBe(false);
+      const [again] = await sql<{ points: number }[]>`SELECT points FROM ${sql(RATE_LIMIT_TABLE)} WHERE key = 'two:acct'`;
+      expect(again!.points).toBe(row!.points);
+    });
+
+    it('one instance allows exactly its points a window, and again once the window has passed', async () => {
+      let clock = Date.now();
+      const limiter = lease('window', 6, () => clock);
+      const first = await Promise.all(Array.from({ length: 9 }, () => limiter.consume('acct')));
+      expect(first.map((v) => v.allowed)).toEqual([true, true, true, true, true, true, false, false, false]);
+      clock += 60_001;
+      const second = await Promise.all(Array.from({ length: 9 }, () => limiter.consume('acct')));
+      expect(second.filter((v) => v.allowed)).toHaveLength(6);
+    });
+
+    it('keys are counted apart, and a reset forgets one', async () => {
+      const limiter = lease('keys', 2);
+      expect((await Promise.all([1, 2, 3].map(() => limiter.consume('x')))).map((v) => v.allowed)).toEqual([true, true, false]);
+      expect((await limiter.consume('y')).allowed).toBe(true);
+      await limiter.reset('x');
+      expect((await limiter.consume('x')).allowed).toBe(true);
+    });
   });
 });
