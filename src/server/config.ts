@@ -77,7 +77,7 @@ export const settings: readonly Setting[] = [
   {
     name: 'DATABASE_URL',
     default: '',
-    help: 'postgres://user:pass@host:5432/db to use PostgreSQL instead of SQLite; query parameters such as ?max=20 (pool size) or ?search_path=notes are passed to the driver',
+    help: 'postgres://user:pass@host:5432/db to use PostgreSQL instead of SQLite; query parameters such as ?max=20 (pool size, of each of the two pools: pushes have their own, 20 by default, the rest 10) or ?search_path=notes are passed to the driver',
   },
   { name: 'TOKEN_TTL_DAYS', default: '30', help: 'lifetime of a session token, in days' },
   { name: 'MAX_SESSIONS_PER_ACCOUNT', default: '20', help: 'signed-in sessions per account; a new sign-in past it ends the oldest' },

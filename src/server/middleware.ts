@@ -1,7 +1,8 @@
 // Cross-cutting middleware: request logs, security headers on every response, no caching of the API,
 // JSON-only API posts, and bearer-token authentication.
 
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit as streamedBodyLimit } from 'hono/body-limit';
 import { hashToken, looksLikeToken } from './auth';
 import { apiError, type AppDeps, type AppEnv } from './http';
 import type { Logger } from './logger';
@@ -82,6 +83,22 @@ export function requireJson(): MiddlewareHandler<AppEnv> {
       return apiError(c, 415, 'unsupported_media_type', 'send the request body as JSON, with Content-Type: application/json');
     }
     return next();
+  };
+}
+
+/**
+ * hono's bodyLimit, without its cost on the common request: a body with a Content-Length (and no
+ * Transfer-Encoding) is judged by that header alone, as hono's does, but without touching
+ * c.req.raw.body, which makes @hono/node-server build a web Request and a stream around the
+ * socket; the route then reads the body straight from Node's request. Chunked bodies are counted
+ * as they stream, by hono's own middleware.
+ */
+export function bodyLimit(opts: { readonly maxSize: number; readonly onError: (c: Context<AppEnv>) => Response }): MiddlewareHandler<AppEnv> {
+  const streamed = streamedBodyLimit(opts);
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
+    return Number.parseInt(length, 10) > opts.maxSize ? opts.onError(c) : next();
   };
 }
 

@@ -32,33 +32,52 @@ function parsePayload(payload: string): unknown {
 }
 
 /**
- * Sends heads on HEAD_CHANNEL with one NOTIFY statement in flight at a time: heads published while
- * one is on its way go out together in the next, the latest head per space. PostgreSQL commits
- * notifying transactions one after another (a database-wide lock), so a NOTIFY per push would line
- * every push of every instance up behind each other.
+ * Sends heads on HEAD_CHANNEL with one NOTIFY statement in flight at a time, and statements at least
+ * `gapMs` apart: heads published meanwhile go out together in the next, the latest head per space.
+ * PostgreSQL commits notifying transactions one after another (a database-wide lock), so a NOTIFY
+ * per push would line every push of every instance up behind each other; and each statement costs
+ * both sides a wakeup and the database a commit, as much as a push's own write when pushes are
+ * many. The gap delays a live client's news by at most gapMs.
  */
-export function coalescedHeads(send: (payloads: string[]) => Promise<void>): (spaceId: string, head: number) => Promise<void> {
+export function coalescedHeads(
+  send: (payloads: string[]) => Promise<void>,
+  gapMs = 0,
+  now: () => number = () => performance.now(),
+): (spaceId: string, head: number) => Promise<void> {
   const pending = new Map<string, number>();
   let inFlight: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
+  let lastStart = -Infinity;
   const flush = async (): Promise<void> => {
     const payloads = [...pending].map(([spaceId, head]) => JSON.stringify({ spaceId, head }));
     pending.clear();
     if (payloads.length > 0) await send(payloads);
   };
-  const start = (): Promise<void> => (inFlight = flush().finally(() => (inFlight = undefined)));
+  const go = (): Promise<void> => {
+    lastStart = now();
+    return flush();
+  };
+  const start = (): Promise<void> => {
+    const wait = lastStart + gapMs - now();
+    const run = wait > 0 ? new Promise<void>((r) => setTimeout(r, wait)).then(go) : go();
+    return (inFlight = run.finally(() => (inFlight = undefined)));
+  };
   return (spaceId, head) => {
     pending.set(spaceId, Math.max(head, pending.get(spaceId) ?? 0));
     if (inFlight === undefined) return start();
-    // Settles with the statement that carries this head.
+    // Settles with the statement that carries this head: the one in flight when it was still
+    // waiting out the gap (nothing is left to send), else the next.
     return (queued ??= inFlight
       .catch(() => undefined)
       .then(() => {
         queued = undefined;
-        return start();
+        return pending.size > 0 ? start() : undefined;
       }));
   };
 }
+
+/** Minimum time between two NOTIFY statements of heads (coalescedHeads). */
+export const HEAD_NOTIFY_GAP_MS = 5;
 
 /** `notifier` sends the notifications (the bus's own connections may be the store's pool). */
 export async function postgresBus(sql: Sql, logger: Logger, notifier: Sql = sql): Promise<Bus> {
@@ -80,7 +99,7 @@ export async function postgresBus(sql: Sql, logger: Logger, notifier: Sql = sql)
   });
   const publish = coalescedHeads(async (payloads) => {
     await notifier`SELECT pg_notify(${HEAD_CHANNEL}, p) FROM unnest(${notifier.array(payloads)}::text[]) AS p`;
-  });
+  }, HEAD_NOTIFY_GAP_MS);
   return {
     publish,
     subscribe: (spaceId, listener) => fanout.subscribe(spaceId, listener),

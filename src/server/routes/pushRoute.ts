@@ -3,7 +3,6 @@
 // that action and push the rest again.
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import type { Action } from '../../sync/action';
 import { parseHlc } from '../../sync/hlc';
@@ -11,7 +10,7 @@ import { updateProblem } from '../../sync/text/yjsText';
 import { ActionSchema, describeIssues, LIMITS, PushRequestSchema, type PushResponse } from '../../sync/protocol';
 import { apiError, clientAddress, readJson, type AppDeps, type AppEnv } from '../http';
 import { errorMessage } from '../logger';
-import { refuseSession, requireAuth } from '../middleware';
+import { bodyLimit, refuseSession, requireAuth } from '../middleware';
 import { accountLimit, pushRefusal } from '../security/pushLimits';
 import { securityEvent } from '../security/securityLog';
 

@@ -49,6 +49,15 @@ export interface Guards {
 export const SESSION_CACHE_MS = 60_000;
 const SESSION_CACHE_MAX = 10_000;
 
+/**
+ * Pushes an instance takes from the shared per-minute count at once (leasedLimiter.ts): a twentieth
+ * of the limit, at most 16, so what one instance holds unspent can refuse the account's pushes on
+ * other instances at most 5% early. Small limits lease one at a time: every push asks, as before.
+ */
+export function pushLease(pushesPerMinute: number): number {
+  return Math.max(1, Math.min(16, Math.floor(pushesPerMinute / 20)));
+}
+
 export interface GuardDeps {
   readonly config: AppConfig;
   readonly logger: Logger;
@@ -66,7 +75,7 @@ export function createGuards(deps: GuardDeps): Guards {
     passwords:
       deps.passwords ?? scryptPasswords({ scryptLogN: config.scryptLogN, concurrency: config.hashConcurrency, queue: config.hashQueue }),
     auth: authLimits(make, config),
-    pushRate: make({ name: 'push_account', points: config.pushesPerMinute, windowMs: 60_000 }),
+    pushRate: make({ name: 'push_account', points: config.pushesPerMinute, windowMs: 60_000, lease: pushLease(config.pushesPerMinute) }),
     pushesInFlight: new PerKeyCap(config.concurrentPushes),
     streams: new LiveStreams(),
     sessions: new SessionCache(SESSION_CACHE_MS, SESSION_CACHE_MAX),

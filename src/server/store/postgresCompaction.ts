@@ -30,15 +30,24 @@ function deleteAndRelease(sql: Sql, which: postgres.PendingQuery<postgres.Row[]>
 
 /**
  * The statements of a push's covering, in the order they must run inside its transaction after its
- * rows: built, not yet sent, so the push sends them together with its inserts and its COMMIT.
+ * rows: built, not yet sent, so the push sends them together with its inserts and its COMMIT. The
+ * purge of expired rows only when `purge` (the push read that its space has some).
  */
-export function coverInPush(tx: Sql, spaceId: string, covers: readonly Cover[], now: number, retentionMs: number): Promise<unknown>[] {
+export function coverInPush(
+  tx: Sql,
+  spaceId: string,
+  covers: readonly Cover[],
+  now: number,
+  retentionMs: number,
+  opts: { readonly purge: boolean } = { purge: true },
+): Promise<unknown>[] {
   const statements: Promise<unknown>[] = [];
   for (const c of covers) {
     const entity = tx`space_id = ${spaceId} AND entity_id = ${c.entityId} AND collection = ${c.collection}
                       AND seq <= ${c.basis} AND covered_at IS NULL`;
     statements.push(retentionMs === 0 ? deleteAndRelease(tx, entity) : tx`UPDATE actions SET covered_at = ${now} WHERE ${entity}`);
   }
+  if (!opts.purge) return statements;
   statements.push(
     deleteAndRelease(
       tx,

@@ -1,4 +1,6 @@
-// The push transaction on PostgreSQL in two round trips. The machine it runs on is shared by the
+// The push transaction on PostgreSQL. A batch of new actions from a device this instance knows is
+// one statement (postgresFastPush.ts); any other push, and one that statement did not store, takes
+// the two round trips below. The machine it runs on is shared by the
 // server, the database and their clients, so every statement sent alone costs a socket write and a
 // wakeup on both sides: the statements that only read or lock go out together with BEGIN, and the
 // ones that write go out together with COMMIT (postgres.js pipelines queries sent on one connection
@@ -13,7 +15,8 @@
 // committed before it started, so the duplicate check sees every push that held the lock before.
 
 import postgres from 'postgres';
-import { planCovers, retentionOf } from './compaction';
+import { expiredBefore, planCovers, retentionOf } from './compaction';
+import { fastEligible, fastPush } from './postgresFastPush';
 import { coverInPush } from './postgresCompaction';
 import { rowBytes, splitDuplicates, toRow } from './rows';
 import { StoreBusyError, type PushInput, type PushOutcome, type StoreHooks } from './types';
@@ -22,6 +25,8 @@ export interface PostgresPushOptions {
   readonly hooks: StoreHooks;
   readonly lockTimeoutMs?: number;
   readonly statementTimeoutMs?: number;
+  /** Client bindings this instance saw committed (clientBindings below); absent: always asked. */
+  readonly bindings?: ClientBindings;
 }
 
 /** lock_not_available (lock_timeout) and query_canceled (statement_timeout). */
@@ -29,10 +34,47 @@ const BUSY_CODES = new Set(['55P03', '57014']);
 
 type Tx = postgres.ReservedSql;
 
+/**
+ * clientId -> userId for bindings this instance saw committed. A binding is only ever removed with
+ * its account (deleteUser), whose tokens go in the same transaction, so a remembered binding can only
+ * let a push skip the binding statement when that push's token check fails anyway. Only a match is
+ * trusted: a push by another user asks the database, as before.
+ */
+export class ClientBindings {
+  private readonly owners = new Map<string, string>();
+
+  constructor(private readonly max = 10_000) {}
+
+  owns(clientId: string, userId: string): boolean {
+    return this.owners.get(clientId) === userId;
+  }
+
+  remember(clientId: string, userId: string): void {
+    this.owners.delete(clientId);
+    // The oldest first: a Map iterates in insertion order.
+    if (this.owners.size >= this.max) this.owners.delete(this.owners.keys().next().value!);
+    this.owners.set(clientId, userId);
+  }
+
+  forgetUser(userId: string): void {
+    for (const [clientId, owner] of this.owners) if (owner === userId) this.owners.delete(clientId);
+  }
+}
+
+/** A whole number of milliseconds for SET LOCAL (0 = no limit), never text from outside. */
+const ms = (n: number | undefined): string => `${Math.max(0, Math.floor(n ?? 0))}ms`;
+
 export async function pushOnPostgres(sql: postgres.Sql, input: PushInput, options: PostgresPushOptions): Promise<PushOutcome> {
   const tx = await sql.reserve();
+  // One simple-protocol message: the timeouts hold for this transaction only, and for its lock.
+  const begin = `BEGIN; SET LOCAL lock_timeout = '${ms(options.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${ms(options.statementTimeoutMs)}'`;
   try {
-    const outcome = await inTransaction(tx, input, options);
+    if (options.bindings?.owns(input.clientId, input.userId) === true && fastEligible(input.actions)) {
+      const fast = await fastPush(tx, input, options.hooks);
+      if (fast) return { ok: true, accepted: input.actions.map((a) => a.id), duplicates: [], head: fast.head };
+    }
+    const outcome = await inTransaction(tx, input, options, begin);
+    if (outcome.ok) options.bindings?.remember(input.clientId, input.userId);
     return outcome;
   } catch (e) {
     // Whatever failed, the connection goes back to the pool outside any transaction.
@@ -44,18 +86,26 @@ export async function pushOnPostgres(sql: postgres.Sql, input: PushInput, option
   }
 }
 
-async function inTransaction(tx: Tx, input: PushInput, options: PostgresPushOptions): Promise<PushOutcome> {
+async function inTransaction(tx: Tx, input: PushInput, options: PostgresPushOptions, begin: string): Promise<PushOutcome> {
   const { spaceId, clientId, userId, receivedAt } = input;
   const ids = input.actions.map((a) => a.id);
-  const [, , [space], token, bound, existing] = await Promise.all([
-    tx`BEGIN`,
-    // The timeouts hold for this transaction only, and for the lock below.
-    tx`SELECT set_config('lock_timeout', ${`${options.lockTimeoutMs ?? 0}ms`}, true),
-              set_config('statement_timeout', ${`${options.statementTimeoutMs ?? 0}ms`}, true)`,
-    tx<{ head: string; stored_bytes: string }[]>`SELECT head, stored_bytes FROM spaces WHERE id = ${spaceId} FOR UPDATE`,
+  const retentionMs = retentionOf(input);
+  const known = options.bindings?.owns(clientId, userId) === true;
+  const [, [space], token, bound, existing] = await Promise.all([
+    tx.unsafe(begin),
+    // Whether the space has rows past their retention, for the purge below (which otherwise runs as
+    // a statement per push for nothing). Read as of this statement's start: a row covered since is
+    // at most a push late, and the sweep (sweep.ts) reaches what pushes do not.
+    tx<{ head: string; stored_bytes: string; expired: boolean }[]>`
+      SELECT head, stored_bytes, EXISTS (
+        SELECT 1 FROM actions WHERE space_id = ${spaceId} AND covered_at IS NOT NULL AND covered_at <= ${expiredBefore(receivedAt, retentionMs)}
+      ) AS expired
+      FROM spaces WHERE id = ${spaceId} FOR UPDATE`,
     input.tokenHash === undefined ? Promise.resolve([{}]) : tx`SELECT 1 FROM tokens WHERE hash = ${input.tokenHash} AND expires_at > ${receivedAt}`,
     // Binds the clientId to this user on its first push; answers its owner either way.
-    tx<{ user_id: string }[]>`
+    known
+      ? Promise.resolve([{ user_id: userId }])
+      : tx<{ user_id: string }[]>`
       WITH bound AS (
         INSERT INTO clients (client_id, user_id, space_id, first_seen) VALUES (${clientId}, ${userId}, ${spaceId}, ${receivedAt})
         ON CONFLICT (client_id) DO NOTHING RETURNING user_id
@@ -87,12 +137,12 @@ async function inTransaction(tx: Tx, input: PushInput, options: PostgresPushOpti
     if (input.maxStoredBytes !== undefined && Number(space.stored_bytes) + bytes > input.maxStoredBytes) {
       return refuse({ ok: false, reason: 'storage_full' });
     }
-    writes.push(
-      tx`INSERT INTO actions ${tx(rows)}`,
-      tx`UPDATE spaces SET head = ${head}, stored_bytes = stored_bytes + ${bytes} WHERE id = ${spaceId}`,
-    );
+    // The new head and the rows in one statement.
+    writes.push(tx`
+      WITH moved AS (UPDATE spaces SET head = ${head}, stored_bytes = stored_bytes + ${bytes} WHERE id = ${spaceId})
+      INSERT INTO actions ${tx(rows)}`);
   }
-  writes.push(...coverInPush(tx, spaceId, plan.covers, receivedAt, retentionOf(input)));
+  writes.push(...coverInPush(tx, spaceId, plan.covers, receivedAt, retentionMs, { purge: space.expired }));
   const beforeCommit = options.hooks.beforeCommit;
   if (beforeCommit) {
     await Promise.all(writes);

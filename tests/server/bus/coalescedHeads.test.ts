@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { coalescedHeads } from '../../../src/server/bus/postgresBus';
 
 describe('coalescedHeads', () => {
@@ -33,5 +33,37 @@ describe('coalescedHeads', () => {
     fail = false;
     await publish('s1', 2);
     expect(sent).toEqual([[JSON.stringify({ spaceId: 's1', head: 1 })], [JSON.stringify({ spaceId: 's1', head: 2 })]]);
+  });
+});
+
+describe('coalescedHeads with a gap', () => {
+  it('sends statements at least gapMs apart, the heads of the gap together', async () => {
+    vi.useFakeTimers();
+    try {
+      let clock = 0;
+      const sent: string[][] = [];
+      const publish = coalescedHeads(
+        async (payloads) => {
+          sent.push(payloads);
+        },
+        50,
+        () => clock,
+      );
+      await publish('s1', 1);
+      clock = 10;
+      const later = [publish('s1', 2), publish('s2', 5)];
+      await Promise.resolve();
+      expect(sent).toEqual([[JSON.stringify({ spaceId: 's1', head: 1 })]]);
+      clock = 50;
+      await vi.advanceTimersByTimeAsync(40);
+      await Promise.all(later);
+      expect(sent[1]).toEqual([JSON.stringify({ spaceId: 's1', head: 2 }), JSON.stringify({ spaceId: 's2', head: 5 })]);
+      clock = 500; // long after: the next goes at once
+      const next = publish('s1', 3);
+      expect(sent).toHaveLength(3);
+      await next;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
