@@ -27,11 +27,25 @@ interface Held {
   readonly expire: number;
 }
 
-export function leasedLimiter(spec: LeaseSpec, deps: { upsert: UpsertFn; remove(key: string): Promise<void>; fallback: Limiter; now?: () => number }): Limiter {
+export interface LeasedLimiter extends Limiter {
+  /** Keys this instance holds a lease or a refusal for (expired ones go within a window). */
+  readonly tracked: () => number;
+}
+
+export function leasedLimiter(spec: LeaseSpec, deps: { upsert: UpsertFn; remove(key: string): Promise<void>; fallback: Limiter; now?: () => number }): LeasedLimiter {
   const now = deps.now ?? Date.now;
   const held = new Map<string, Held>();
   const blocked = new Map<string, number>();
   const leasing = new Map<string, Promise<void>>();
+  // Accounts that stop pushing would otherwise keep their entries for the life of the process:
+  // once a window, the expired ones go.
+  let nextSweep = now() + spec.windowMs;
+  const sweep = (t: number): void => {
+    if (t < nextSweep) return;
+    nextSweep = t + spec.windowMs;
+    for (const [k, h] of held) if (h.expire <= t) held.delete(k);
+    for (const [k, until] of blocked) if (until <= t) blocked.delete(k);
+  };
   const lease = async (k: string, t: number): Promise<void> => {
     const { points, expire } = await deps.upsert([k, spec.lease, t + spec.windowMs, t]);
     const until = expire === null ? t + spec.windowMs : Number(expire);
@@ -44,6 +58,7 @@ export function leasedLimiter(spec: LeaseSpec, deps: { upsert: UpsertFn; remove(
     const k = `${spec.name}:${key}`;
     for (;;) {
       const t = now();
+      sweep(t);
       const until = blocked.get(k);
       if (until !== undefined) {
         if (t < until) return { allowed: false, retryAfterMs: Math.max(1, until - t) };
@@ -70,6 +85,7 @@ export function leasedLimiter(spec: LeaseSpec, deps: { upsert: UpsertFn; remove(
     }
   };
   return {
+    tracked: () => held.size + blocked.size,
     consume,
     reward: async (key) => {
       const k = `${spec.name}:${key}`;
