@@ -23,11 +23,19 @@ export function foldSnapshot(prev: EntityState | undefined, snapshot: Action, lo
  */
 export function pruneCoveredBy(db: Db, ids: readonly string[], ownClientId: string): number {
   if (ids.length === 0) return 0;
+  // Only the snapshots that cover something now: removing rows never gives a snapshot something to
+  // cover, so the others would delete nothing below, and a new device's bootstrap (every action a
+  // snapshot, nothing before them) runs no DELETE at all.
   const snaps = selectRows(
     db,
-    `SELECT a.id, a.collection, a.entity_id, a.basis, a.client_id, a.local_seq FROM json_each(?) j
-     JOIN actions a ON a.id = j.value WHERE a.type = 'snapshot' AND a.basis IS NOT NULL ORDER BY j.key`,
-    [JSON.stringify(ids)],
+    `SELECT a.id, a.collection, a.entity_id, a.basis, a.client_id, a.local_seq FROM json_each(?1) j
+     JOIN actions a ON a.id = j.value WHERE a.type = 'snapshot' AND a.basis IS NOT NULL
+       AND EXISTS (SELECT 1 FROM actions c WHERE ${entityKeySql('c.entity_id')} = ${entityKeySql('a.entity_id')}
+         AND c.collection = a.collection AND c.entity_id = a.entity_id AND c.status != 'pending' AND c.status = 'acked'
+         AND ((c.server_seq IS NOT NULL AND c.server_seq <= a.basis)
+           OR (c.server_seq IS NULL AND c.local_seq < CASE WHEN a.client_id = ?2 THEN a.local_seq ELSE -1 END)))
+     ORDER BY j.key`,
+    [JSON.stringify(ids), ownClientId],
   );
   // A snapshot pruned by an earlier one (a later basis covers it) prunes nothing itself, as if looked up after.
   const gone = new Set<string>();
