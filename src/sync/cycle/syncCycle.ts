@@ -6,6 +6,8 @@
 // - A pulled page is applied, the cursor advanced and own actions acknowledged atomically
 //   (store.applyPage is one transaction), so a crash between pages loses or repeats nothing: the next
 //   cycle re-pulls from the stored cursor and the log dedupes by action id.
+// - At most one page is fetched ahead (while the one before it is applied), and it is applied only
+//   from the cursor it was asked for: the order pages are applied in is the cursor's.
 // - Pending work is never dropped: an action the server rejects is quarantined (kept, shown, skipped);
 //   a reset server (new epoch, or cursor beyond head) makes every own action pending again and the
 //   cursor restart from 0; an auth failure stops the cycle with everything still pending; a push
@@ -132,12 +134,21 @@ async function pullAll(
   limit: number,
   total: { pulled: number; changed: number; head: number },
 ): Promise<'done' | 'restart'> {
+  // The next page is asked for while this one is applied, so the server's and the network's time
+  // overlap the device's. It is used only if it starts where the applied page left the cursor;
+  // else (or after an error) it is dropped, and nothing of it was applied.
+  let ahead: { readonly cursor: number; readonly page: Promise<PullResponse> } | null = null;
   for (;;) {
     const { cursor, epoch } = await store.syncState();
-    const page = await transport.pull(cursor, limit);
+    const page: PullResponse = await (ahead?.cursor === cursor ? ahead.page : transport.pull(cursor, limit));
+    ahead = null;
     if ((epoch !== null && page.epoch !== epoch) || page.head < cursor) {
       await store.resetForNewEpoch(page.epoch);
       return 'restart';
+    }
+    if (page.hasMore) {
+      ahead = { cursor: page.cursor, page: transport.pull(page.cursor, limit) };
+      ahead.page.catch(() => undefined); // its failure is met when it is awaited, or never
     }
     const { changed } = await store.applyPage(page);
     total.pulled += page.actions.length;
