@@ -35,15 +35,20 @@ function recorded(transport: Transport, store: SyncStore, events: string[]): { t
   };
 }
 
+/** Seven notes on the server (from device B), and a new device A whose pulls and applies are recorded. */
+async function newDeviceOfSevenNotes() {
+  world = await simWorld();
+  const b = await world.client('B');
+  for (let i = 1; i <= 7; i++) await b.notes.createNote({ title: `B${i}` });
+  await b.cycle();
+  const a = await world.client('A');
+  const events: string[] = [];
+  return { a, events, r: recorded(a.transport, a.sync, events) };
+}
+
 describe('pulling ahead', () => {
   it('asks for the next page before the one it has is applied, and applies them in order', async () => {
-    world = await simWorld();
-    const b = await world.client('B');
-    for (let i = 1; i <= 7; i++) await b.notes.createNote({ title: `B${i}` });
-    await b.cycle();
-    const a = await world.client('A');
-    const events: string[] = [];
-    const r = recorded(a.transport, a.sync, events);
+    const { a, events, r } = await newDeviceOfSevenNotes();
     await runSyncCycle(a.store.clientId, r.store, r.transport, { pullLimit: 3 });
     expect(events).toEqual(['pull 0', 'pull 3', 'apply 0..3 start', 'apply end', 'pull 6', 'apply 3..6 start', 'apply end', 'apply 6..7 start', 'apply end']);
     expect(count(a.db, "SELECT count(*) FROM notes WHERE visible = 1")).toBe(7);
@@ -51,13 +56,7 @@ describe('pulling ahead', () => {
   });
 
   it('drops the page asked for ahead when the cursor ended elsewhere, and pulls from where it is', async () => {
-    world = await simWorld();
-    const b = await world.client('B');
-    for (let i = 1; i <= 7; i++) await b.notes.createNote({ title: `B${i}` });
-    await b.cycle();
-    const a = await world.client('A');
-    const events: string[] = [];
-    const r = recorded(a.transport, a.sync, events);
+    const { a, events, r } = await newDeviceOfSevenNotes();
     // The first page's apply leaves the cursor at 2, not at the 3 the page ahead starts from.
     const store: SyncStore = {
       ...r.store,
