@@ -4,7 +4,7 @@ import { lineAtOffset, offsetOfIndex } from '../../browser/textareaGeometry';
 import type { SaveState } from '../../logic/draft';
 import { HeldText } from '../../logic/heldText';
 import { describeSaveError } from '../../text/messages';
-import { focusNoteInList } from './NoteList';
+import { focusNoteInList, thenFocusUnlessMoved } from './NoteList';
 import type { NotesStore } from '../../state/store';
 
 const saveLabels: Record<SaveState['kind'], string> = {
@@ -86,16 +86,20 @@ export function Editor(props: { store: NotesStore }): JSX.Element {
   // Escape leaves the note (saving it) for its entry in the list, where the arrow keys go on.
   const leave = async (): Promise<void> => {
     const id = editor.openId();
-    await props.store.backToList();
-    if (props.store.view() === 'list') focusNoteInList(id);
+    await thenFocusUnlessMoved(
+      () => props.store.backToList(),
+      () => props.store.view() === 'list' && focusNoteInList(id),
+    );
   };
 
-  const deleteNote = async (): Promise<void> => {
-    await props.store.deleteOpenNote();
-    // A delete shows the list (on a phone the editor goes away): the focus goes to the entry of the
-    // note now open, or to New note when none is left, rather than falling to the page.
-    if (props.store.view() === 'list') focusNoteInList(editor.openId());
-  };
+  // A delete shows the list (on a phone the editor goes away): the focus goes to the entry of the
+  // note now open, or to New note when none is left, rather than falling to the page; not when the
+  // user moved it meanwhile (the delete is shown at once, and saved after).
+  const deleteNote = (): Promise<void> =>
+    thenFocusUnlessMoved(
+      () => props.store.deleteOpenNote(),
+      () => props.store.view() === 'list' && focusNoteInList(editor.openId()),
+    );
 
   return (
     <section

@@ -15,6 +15,18 @@ let revealInList: ((id: string | null) => void) | null = null;
  * Puts the focus on the list entry of note `id` (Escape from the editor, after a delete); on the
  * first entry when that note is not listed (filtered out), on New note when the list is empty.
  */
+/**
+ * Runs `move` after `work`, only if the focus is still where it was when `work` began (or fell to
+ * the page because that element went away): a user who pressed Ctrl+K or clicked elsewhere while a
+ * delete was being saved keeps the focus where they put it.
+ */
+export async function thenFocusUnlessMoved(work: () => Promise<void>, move: () => void): Promise<void> {
+  const before = document.activeElement;
+  await work();
+  const now = document.activeElement;
+  if (now === before || now === null || now === document.body || !now.isConnected) move();
+}
+
 export function focusNoteInList(id: string | null): void {
   revealInList?.(id);
   const list = document.querySelector<HTMLElement>('.note-list');
