@@ -8,9 +8,9 @@
 
 import postgres from 'postgres';
 import { uuidv7 } from 'uuidv7';
-import { openPostgresStore } from '../../src/server/store/postgresStore';
+import { openPostgresStore } from '../../src/server/store/postgres/postgresStore';
 import { toRow, type ActionRow } from '../../src/server/store/rows';
-import { openConnection, openSqliteStore } from '../../src/server/store/sqliteStore';
+import { openConnection, openSqliteStore } from '../../src/server/store/sqlite/sqliteStore';
 import type { Store } from '../../src/server/store/types';
 import { noteMaker, pushesPerSec, type PushWindow } from '../lib/pushLoad';
 

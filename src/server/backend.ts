@@ -7,8 +7,8 @@ import { memoryBus, type Bus } from './bus/bus';
 import type { Logger } from './logger';
 import { postgresBus } from './bus/postgresBus';
 import { memoryLimiters, postgresLimiters, type LimiterFactory } from './security/limiters';
-import { openPostgresStore } from './store/postgresStore';
-import { openSqliteStore } from './store/sqliteStore';
+import { openPostgresStore } from './store/postgres/postgresStore';
+import { openSqliteStore } from './store/sqlite/sqliteStore';
 import type { Store, StoreHooks } from './store/types';
 
 export interface Backend {

@@ -9,7 +9,7 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/server/auth';
 import { settings } from '../../src/server/config';
-import { openSqliteStore } from '../../src/server/store/sqliteStore';
+import { openSqliteStore } from '../../src/server/store/sqlite/sqliteStore';
 import { makeActions, sleep } from './helpers';
 import { runCli, startServerProcess } from './processes';
 

@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 import { EndedFanout, LocalFanout, type Bus, type SessionsEnded } from './bus';
 import type { Logger } from '../logger';
-import type { Sql } from '../store/postgresStore';
+import type { Sql } from '../store/postgres/postgresStore';
 
 export const HEAD_CHANNEL = 'notes_space_head';
 export const SESSIONS_CHANNEL = 'notes_sessions_ended';

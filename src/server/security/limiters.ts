@@ -8,7 +8,7 @@
 // driver. The table is created by the store's migrations, not by the library.
 
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Sql } from '../store/postgresStore';
+import type { Sql } from '../store/postgres/postgresStore';
 import { leasedLimiter, type Upsert, type UpsertFn } from './leasedLimiter';
 
 export type Verdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };

@@ -1,5 +1,5 @@
 // The device's side of compaction (DESIGN.md sections 4 and 5, step 4): snapshots of entities with
-// many actions since their last one (pruning of the log they cover: pageSnapshots.ts).
+// many actions since their last one (pruning of the log they cover: page/pageSnapshots.ts).
 //
 // Invariants (tests/worker/sync/compaction.sync.test.ts, the convergence model test):
 // - A snapshot is made only of an entity with nothing pending or quarantined here, with basis = the

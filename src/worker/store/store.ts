@@ -11,7 +11,7 @@
 //       never a replay), fold their clocks and the server's time into ours, record the server clock
 //       offset, record conflicts, and advance the cursor.
 //       Returns the entities whose visible state changed, for change events. Written set-wise:
-//       remotePage.ts (a fixed number of statements per page), snapshots in pageSnapshots.ts.
+//       page/remotePage.ts (a fixed number of statements per page), snapshots in page/pageSnapshots.ts.
 //   store.pendingActions(limit), store.quarantine(id, reason)          the upload queue
 //   store.syncCursor / setSyncCursor, store.syncEpoch / setSyncEpoch   sync position (meta)
 //   store.entity(collection, id), store.hasAction(id), store.openConflicts()   reads for the service
@@ -39,8 +39,8 @@ import { loadEntity, saveEntity } from './entityRows';
 import { baseFor, textEditsOf, type LocalWrite } from './localWrite';
 
 export type { LocalWrite } from './localWrite';
-import { applyPage } from './remotePage';
-import type { PagedAction } from './pagePlan';
+import { applyPage } from './page/remotePage';
+import type { PagedAction } from './page/pagePlan';
 import { ValidationError } from '../errors';
 import {
   ensureClientId,

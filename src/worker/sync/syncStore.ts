@@ -7,7 +7,7 @@ import type { PullResponse } from '../../sync/protocol';
 import type { SyncStore } from '../../sync/cycle/syncCycle';
 import { entitiesOfActions, markAckedMany, requeueOwnAcked } from '../store/actionLog';
 import { appendSnapshot, CATCH_UP_ACTIONS, DEFAULT_SNAPSHOT_EVERY, entitiesDue, resetSnapshotsForNewEpoch } from '../store/compaction';
-import { pruneCoveredBy } from '../store/pageSnapshots';
+import { pruneCoveredBy } from '../store/page/pageSnapshots';
 import { setSyncCursor, setSyncEpoch } from '../db/meta';
 import { restampPending } from '../store/restamp';
 import { inTransaction } from '../db/sql';

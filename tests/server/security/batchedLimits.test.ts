@@ -5,7 +5,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKinds, createTestDatabase, type TestDatabase } from '../backends';
-import { openPostgresStore } from '../../../src/server/store/postgresStore';
+import { openPostgresStore } from '../../../src/server/store/postgres/postgresStore';
 import { leasedLimiter } from '../../../src/server/security/leasedLimiter';
 import { batchedUpserts, memoryLimiters, postgresLimiters, RATE_LIMIT_TABLE } from '../../../src/server/security/limiters';
 

@@ -3,9 +3,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, hashToken } from '../../../src/server/auth';
-import { postgresMigrations } from '../../../src/server/store/postgresMigrations';
+import { postgresMigrations } from '../../../src/server/store/postgres/postgresMigrations';
 import { rowBytes, toRow } from '../../../src/server/store/rows';
-import { sqliteMigrations } from '../../../src/server/store/sqliteMigrations';
+import { sqliteMigrations } from '../../../src/server/store/sqlite/sqliteMigrations';
 import { createTestServer, type TestServer } from '../../../src/server/testing';
 import { backendKinds, createTestDatabase, type TestDatabase } from '../backends';
 import { api, expectError, makeAction } from '../helpers';

@@ -12,7 +12,7 @@ import { migrate, migrations, schemaVersion } from '../../../src/worker/db/migra
 import { appendAction } from '../../../src/worker/store/actionLog';
 import { entitiesDue } from '../../../src/worker/store/compaction';
 import { saveEntity } from '../../../src/worker/store/entityRows';
-import { pruneCoveredBy } from '../../../src/worker/store/pageSnapshots';
+import { pruneCoveredBy } from '../../../src/worker/store/page/pageSnapshots';
 import { Store } from '../../../src/worker/store/store';
 import { count, fakeClock, idMaker, memoryDb, uuidFor } from '../helpers';
 

@@ -7,15 +7,15 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Action, ActionType } from '../../../src/sync/action';
-import { formatHlc } from '../../../src/sync/hlc';
-import { mergeAll, type EntityState } from '../../../src/sync/merge';
-import { encodeSnapshot } from '../../../src/sync/snapshot';
-import { Store, type RemoteAction } from '../../../src/worker/store/store';
-import type { Db } from '../../../src/worker/db/sql';
-import { CLIENTS } from '../../sync/arbitraries';
-import { simulate, stepArb } from '../../sync/text/simulate';
-import { memoryDb, uuidFor } from '../helpers';
+import type { Action, ActionType } from '../../../../src/sync/action';
+import { formatHlc } from '../../../../src/sync/hlc';
+import { mergeAll, type EntityState } from '../../../../src/sync/merge';
+import { encodeSnapshot } from '../../../../src/sync/snapshot';
+import { Store, type RemoteAction } from '../../../../src/worker/store/store';
+import type { Db } from '../../../../src/worker/db/sql';
+import { CLIENTS } from '../../../sync/arbitraries';
+import { simulate, stepArb } from '../../../sync/text/simulate';
+import { memoryDb, uuidFor } from '../../helpers';
 
 const T0 = 1_750_000_000_000;
 const params = { numRuns: 120, verbose: 1 as const, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };

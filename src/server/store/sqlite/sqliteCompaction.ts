@@ -8,8 +8,8 @@
 // `covered_at IS NULL` / `IS NOT NULL` terms below.
 
 import type Database from 'better-sqlite3';
-import { expiredBefore, PURGE_PER_PUSH, type Cover } from './compaction';
-import { ROW_OVERHEAD_BYTES, STORED_BYTES_SQL } from './rows';
+import { expiredBefore, PURGE_PER_PUSH, type Cover } from '../compaction';
+import { ROW_OVERHEAD_BYTES, STORED_BYTES_SQL } from '../rows';
 
 // What a deleted row gave back to its space's quota (rows.ts rowBytes, in SQL).
 const FREED = `RETURNING space_id, ${STORED_BYTES_SQL.sqlite} + ${ROW_OVERHEAD_BYTES} AS bytes`;

@@ -2,7 +2,7 @@
 // Every table that holds synced data leads with space_id: spaces share nothing, so the actions and
 // spaces tables can be distributed by space_id (Citus) without changing the protocol.
 
-import type { Migration } from './sqliteMigrations';
+import type { Migration } from '../sqlite/sqliteMigrations';
 
 export const postgresMigrations: readonly Migration[] = [
   {

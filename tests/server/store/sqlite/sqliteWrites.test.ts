@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_GROUP, SqliteWrites } from '../../../src/server/store/sqliteWrites';
+import { MAX_GROUP, SqliteWrites } from '../../../../src/server/store/sqlite/sqliteWrites';
 
 const dirs: string[] = [];
 afterEach(() => {

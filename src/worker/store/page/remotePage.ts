@@ -12,12 +12,12 @@
 // (tests/worker/store/queryPlans.test.ts holds the plans). What still grows with the history is how
 // many B-tree pages the page's rows are spread over (read cold, written twice at commit).
 
-import type { CollectionName } from '../../sync/collections';
-import { entityKey, type Conflict, type EntityState } from '../../sync/merge';
-import type { TextDocCache } from '../../sync/text/yjsText';
-import type { Db } from '../db/sql';
-import { actionMarks, appendActions, markAckedMany } from './actionLog';
-import { loadEntities, saveEntities } from './entityRows';
+import type { CollectionName } from '../../../sync/collections';
+import { entityKey, type Conflict, type EntityState } from '../../../sync/merge';
+import type { TextDocCache } from '../../../sync/text/yjsText';
+import type { Db } from '../../db/sql';
+import { actionMarks, appendActions, markAckedMany } from '../actionLog';
+import { loadEntities, saveEntities } from '../entityRows';
 import { foldPage } from './pageFold';
 import { planPage, type PagedAction, type PlannedEntity } from './pagePlan';
 import { pruneCoveredBy } from './pageSnapshots';

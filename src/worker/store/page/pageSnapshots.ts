@@ -3,11 +3,11 @@
 // entity's state (a join, snapshot.ts) in the page's fold, and once the page's new actions are in
 // the log, what each snapshot covers is pruned from it (compaction.ts invariants).
 
-import type { Action } from '../../sync/action';
-import { mergeAction, type EntityState, type MergeResult } from '../../sync/merge';
-import type { TextDocCache } from '../../sync/text/yjsText';
-import { entityKeySql } from '../db/schemaSteps';
-import { int, intOrNull, selectRows, text, type Db } from '../db/sql';
+import type { Action } from '../../../sync/action';
+import { mergeAction, type EntityState, type MergeResult } from '../../../sync/merge';
+import type { TextDocCache } from '../../../sync/text/yjsText';
+import { entityKeySql } from '../../db/schemaSteps';
+import { int, intOrNull, selectRows, text, type Db } from '../../db/sql';
 
 /** Folds one snapshot action into its entity's state (its state joined in; conflicts it reveals). */
 export function foldSnapshot(prev: EntityState | undefined, snapshot: Action, localClientId: string, cache: TextDocCache): MergeResult {

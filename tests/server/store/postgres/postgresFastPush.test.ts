@@ -6,11 +6,11 @@
 
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/sync/action';
-import { openPostgresStore, type PostgresStore } from '../../../src/server/store/postgresStore';
-import type { PushInput } from '../../../src/server/store/types';
-import { backendKinds, createTestDatabase, type TestDatabase } from '../backends';
-import { makeActions } from '../helpers';
+import type { Action } from '../../../../src/sync/action';
+import { openPostgresStore, type PostgresStore } from '../../../../src/server/store/postgres/postgresStore';
+import type { PushInput } from '../../../../src/server/store/types';
+import { backendKinds, createTestDatabase, type TestDatabase } from '../../backends';
+import { makeActions } from '../../helpers';
 
 describe.runIf(backendKinds.includes('postgres'))('the one-statement push on PostgreSQL', () => {
   let db: TestDatabase;

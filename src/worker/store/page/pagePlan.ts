@@ -7,11 +7,11 @@
 // the same new rows in the same order with the same seqs, the same acknowledgements (the last seq
 // the page gives an action wins, as successive updates would leave it).
 
-import type { Action } from '../../sync/action';
-import type { CollectionName } from '../../sync/collections';
-import { entityKey } from '../../sync/merge';
-import { updateProblem } from '../../sync/text/yjsText';
-import type { ActionMark } from './actionLog';
+import type { Action } from '../../../sync/action';
+import type { CollectionName } from '../../../sync/collections';
+import { entityKey } from '../../../sync/merge';
+import { updateProblem } from '../../../sync/text/yjsText';
+import type { ActionMark } from '../actionLog';
 
 export interface PagedAction extends Action {
   /** The server's seq, when the action came from a pull. */

@@ -15,11 +15,11 @@
 // committed before it started, so the duplicate check sees every push that held the lock before.
 
 import postgres from 'postgres';
-import { expiredBefore, planCovers, retentionOf } from './compaction';
+import { expiredBefore, planCovers, retentionOf } from '../compaction';
 import { fastEligible, fastPush } from './postgresFastPush';
 import { coverInPush } from './postgresCompaction';
-import { rowBytes, splitDuplicates, toRow } from './rows';
-import { StoreBusyError, type PushInput, type PushOutcome, type StoreHooks } from './types';
+import { rowBytes, splitDuplicates, toRow } from '../rows';
+import { StoreBusyError, type PushInput, type PushOutcome, type StoreHooks } from '../types';
 
 export interface PostgresPushOptions {
   readonly hooks: StoreHooks;

@@ -20,11 +20,11 @@
 // statement has no transaction to SET LOCAL them in.
 
 import postgres from 'postgres';
-import type { Action } from '../../sync/action';
-import { expiredBefore, retentionOf } from './compaction';
+import type { Action } from '../../../sync/action';
+import { expiredBefore, retentionOf } from '../compaction';
 import { coverInPush } from './postgresCompaction';
-import { rowBytes, toRow, type ActionRow } from './rows';
-import type { PushInput, StoreHooks } from './types';
+import { rowBytes, toRow, type ActionRow } from '../rows';
+import type { PushInput, StoreHooks } from '../types';
 
 /** Whether `actions` may take the one-statement path: all distinct, none a snapshot. */
 export function fastEligible(actions: readonly Action[]): boolean {

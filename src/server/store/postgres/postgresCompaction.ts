@@ -5,8 +5,8 @@
 // basis reached it, i.e. the maker had it) or after (seq > head >= basis, never covered).
 
 import type postgres from 'postgres';
-import { expiredBefore, PURGE_PER_PUSH, type Cover } from './compaction';
-import { ROW_OVERHEAD_BYTES, STORED_BYTES_SQL } from './rows';
+import { expiredBefore, PURGE_PER_PUSH, type Cover } from '../compaction';
+import { ROW_OVERHEAD_BYTES, STORED_BYTES_SQL } from '../rows';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 

@@ -11,13 +11,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Action } from '../../sync/action';
-import { pageCursor, planCovers, retentionOf } from './compaction';
-import { fromRow, rowBytes, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from './rows';
+import type { Action } from '../../../sync/action';
+import { pageCursor, planCovers, retentionOf } from '../compaction';
+import { fromRow, rowBytes, SELECT_ACTION_COLUMNS, splitDuplicates, toRow, type StoredActionColumns } from '../rows';
 import { sqliteCompaction, SQLITE_LIVE_PAGE } from './sqliteCompaction';
 import { sqliteMigrations } from './sqliteMigrations';
 import { SqliteWrites } from './sqliteWrites';
-import type { NewToken, NewUser, PullPage, PushInput, PushOutcome, Store, StoreHooks, TokenRecord, UserRecord } from './types';
+import type { NewToken, NewUser, PullPage, PushInput, PushOutcome, Store, StoreHooks, TokenRecord, UserRecord } from '../types';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:'. */

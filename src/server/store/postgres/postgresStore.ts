@@ -8,12 +8,12 @@
 
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import { pageCursor } from './compaction';
+import { pageCursor } from '../compaction';
 import { deleteCovered, storedRows } from './postgresCompaction';
 import { ClientBindings, pushOnPostgres } from './postgresPush';
-import { fromRow, ROW_OVERHEAD_BYTES, STORED_BYTES_SQL, SELECT_ACTION_COLUMNS, type StoredActionColumns } from './rows';
+import { fromRow, ROW_OVERHEAD_BYTES, STORED_BYTES_SQL, SELECT_ACTION_COLUMNS, type StoredActionColumns } from '../rows';
 import { postgresMigrations } from './postgresMigrations';
-import type { PullPage, Store, StoreHooks, TokenRecord, UserRecord } from './types';
+import type { PullPage, Store, StoreHooks, TokenRecord, UserRecord } from '../types';
 
 export type Sql = postgres.Sql;
 

@@ -6,9 +6,9 @@
 // order between entities changes nothing, and within one the page order is kept; conflicts come
 // back in page order (each action's in the order merge.ts reported them).
 
-import type { CollectionName } from '../../sync/collections';
-import { isVisible, mergeAction, type Conflict, type EntityState } from '../../sync/merge';
-import type { TextDocCache } from '../../sync/text/yjsText';
+import type { CollectionName } from '../../../sync/collections';
+import { isVisible, mergeAction, type Conflict, type EntityState } from '../../../sync/merge';
+import type { TextDocCache } from '../../../sync/text/yjsText';
 import type { PlannedEntity } from './pagePlan';
 import { foldSnapshot } from './pageSnapshots';
 
