@@ -72,7 +72,6 @@ interface PgLikeClient {
 /** The name RateLimiterPostgres gives its consume/reward upsert (its table name, then its own). */
 const UPSERT_NAME = `${RATE_LIMIT_TABLE}:rlflx-upsert`;
 
-
 interface Waiting {
   readonly upsert: Upsert;
   resolve(row: { points: number; expire: string | null }): void;
