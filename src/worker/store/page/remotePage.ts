@@ -5,7 +5,7 @@
 //   2. the rows of every entity the page touches         one SELECT per collection (id index)
 //   3. plan (pagePlan.ts) and fold (pageFold.ts)         in memory, each entity's actions in page order
 //   4. acknowledgements, then the new actions            one UPDATE, one INSERT ... SELECT FROM jsonb_each
-//   5. what the page's snapshots cover pruned            pageSnapshots.ts (per snapshot; they are few)
+//   5. what the page's snapshots cover pruned            pageSnapshots.ts (one EXISTS probe, a DELETE per snapshot that covers something)
 //   6. each changed row written once, in id order        one upsert per collection (FTS triggers follow)
 //
 // Every lookup is by a unique key or an entity index (migration v6): no statement scans the history
