@@ -16,6 +16,7 @@ import sqlite3InitModule, { type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 import wasmUrl from '@sqlite.org/sqlite-wasm/sqlite3.wasm?url';
 import { backoffDelay, type BackoffPolicy } from '../../sync/cycle/backoff';
 import type { OpenedDatabase } from '../notes/notesService';
+import { coalesceAccessHandleWrites } from './writeBehind';
 
 /** The pool's OPFS directory. Changing it orphans every existing user's notes. */
 export const POOL_DIRECTORY = '/notes-db';
@@ -36,6 +37,8 @@ export function loadSqlite(): Promise<Sqlite3Static> {
   // The declared signature omits the Emscripten module argument on purpose (sqlite-wasm PR 129);
   // locateFile is still honoured at runtime.
   const init = sqlite3InitModule as unknown as (config: EmscriptenModuleConfig) => Promise<Sqlite3Static>;
+  // Before the pool opens a handle: a commit's writes reach OPFS as one write (writeBehind.ts).
+  coalesceAccessHandleWrites();
   sqlite ??= init({ locateFile: (path, prefix) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) });
   return sqlite;
 }
