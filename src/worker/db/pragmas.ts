@@ -19,7 +19,8 @@ export const pragmas: readonly string[] = [
   // The WAL is truncated to this after a checkpoint, so one big pull does not keep its size.
   'PRAGMA journal_size_limit = 1048576',
   // FULL: in WAL mode each commit syncs the WAL, so a saved note survives power loss (NORMAL would
-  // sync only at checkpoints and could lose the last commits).
+  // sync only at checkpoints and could lose the last commits). writeBehind.ts relies on it too: what
+  // it holds between syncs is then only ever the transaction in progress.
   'PRAGMA synchronous = FULL',
   // Temp tables and sort spills in memory: every temp file would otherwise take a slot of the
   // sahpool's fixed-size file pool.

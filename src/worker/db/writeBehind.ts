@@ -11,9 +11,12 @@
 //   a read or truncate writes out what is held first; the size counts what is held.
 // - flush() returns only once everything written before it is written and flushed, so what SQLite
 //   synced (a commit, a checkpoint) is on disk, as without this layer.
-// - A held write that fails when written out is never forgotten: the call that wrote it out throws,
-//   and so does the next flush() (the one SQLite's commit waits for), so a commit is never
-//   reported durable over lost bytes.
+// - A held write that fails when written out fails the call that wrote it out (a flush, a read, a
+//   truncate, another write), and is not written again. That is enough because the bytes held
+//   since a handle's last flush only ever belong to the work SQLite has in progress: every commit
+//   and checkpoint ends with a sync at synchronous=FULL (pragmas.ts), and SQLite rolls the whole
+//   transaction back on any I/O error. With a setting that commits without a sync, this layer
+//   would have to report such a failure at the next flush too.
 // - Only runs of contiguous writes are held (up to `limit` bytes); anything else writes out first.
 
 /** The part of FileSystemSyncAccessHandle this layer wraps (the prototype's methods). */
@@ -63,22 +66,15 @@ export function coalesceWrites(proto: AccessHandleMethods, limit = WRITE_BEHIND_
   if (already) return already;
   const original = { write: proto.write, read: proto.read, flush: proto.flush, truncate: proto.truncate, getSize: proto.getSize, close: proto.close };
   const held = new WeakMap<object, Held>();
-  /** A write-out that failed, until a flush has reported it. */
-  const failed = new WeakMap<object, unknown>();
 
   function writeOut(handle: AccessHandleMethods): void {
     const h = held.get(handle);
     if (!h || h.size === 0) return;
     const size = h.size;
-    // Emptied before the write: a failed run is not written again by a later call (it is reported instead).
+    // Emptied first: a run that fails is reported by this call and never written by a later one.
     h.size = 0;
-    try {
-      const n = original.write.call(handle, h.bytes.subarray(0, size), { at: h.at });
-      if (n !== size) throw new Error(`wrote ${n} of ${size} bytes`);
-    } catch (e) {
-      failed.set(handle, e);
-      throw e;
-    }
+    const n = original.write.call(handle, h.bytes.subarray(0, size), { at: h.at });
+    if (n !== size) throw new Error(`wrote ${n} of ${size} bytes`);
   }
 
   proto.write = function (this: AccessHandleMethods, buffer, options) {
@@ -107,16 +103,7 @@ export function coalesceWrites(proto: AccessHandleMethods, limit = WRITE_BEHIND_
     return original.read.call(this, buffer, options);
   };
   proto.flush = function (this: AccessHandleMethods) {
-    try {
-      writeOut(this);
-    } catch {
-      // Reported below, once: this flush is the one told.
-    }
-    if (failed.has(this)) {
-      const e = failed.get(this);
-      failed.delete(this);
-      throw e;
-    }
+    writeOut(this);
     original.flush.call(this);
   };
   proto.truncate = function (this: AccessHandleMethods, size) {

@@ -121,24 +121,30 @@ describe('write-behind over an access handle', () => {
     expect(h.flushed.length).toBe(40_960);
   });
 
-  it('a held write that fails to reach the file fails the flush after it: a commit is never reported durable over lost bytes', () => {
+  it('a held write that fails to reach the file fails the flush: a commit is never reported durable over lost bytes', () => {
     const h = coalesced();
     h.write(page(1, 8), { at: 0 });
     h.failNextWrite = Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
     expect(() => h.flush()).toThrow('quota');
-    // SQLite then writes the commit again, and that one is kept.
+    expect(h.flushed.length, 'nothing reached the disk').toBe(0);
+    // SQLite rolls the commit back and, given room, writes it again: that one is kept, and nothing
+    // of the failed one is written behind it.
     h.write(page(2, 8), { at: 0 });
     h.flush();
     expect([...h.flushed]).toEqual(new Array(8).fill(2));
+    expect(h.writes).toBe(1);
   });
 
-  it('a failure written out by a read is told there and at the next flush too', () => {
+  it('a failure written out by a read or another write is told by that call', () => {
     const h = coalesced();
     h.write(page(1, 8), { at: 0 });
     h.failNextWrite = new Error('disk gone');
     expect(() => readAll(h)).toThrow('disk gone');
-    expect(() => h.flush()).toThrow('disk gone');
+    h.write(page(3, 8), { at: 0 });
+    h.failNextWrite = new Error('disk gone again');
+    expect(() => h.write(page(4, 8), { at: 100 })).toThrow('disk gone again');
     h.flush();
+    expect(h.flushed.length).toBe(0);
   });
 
   it('any sequence of writes, reads, truncates and flushes leaves the same file as without it, with no more writes', () => {
