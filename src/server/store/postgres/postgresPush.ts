@@ -16,7 +16,7 @@
 
 import postgres from 'postgres';
 import { expiredBefore, planCovers, retentionOf } from '../compaction';
-import { fastEligible, fastPush } from './postgresFastPush';
+import { fastEligible, fastPush, onConnection } from './postgresFastPush';
 import { coverInPush } from './postgresCompaction';
 import { rowBytes, splitDuplicates, toRow } from '../rows';
 import { StoreBusyError, type PushInput, type PushOutcome, type StoreHooks } from '../types';
@@ -65,24 +65,19 @@ export class ClientBindings {
 const ms = (n: number | undefined): string => `${Math.max(0, Math.floor(n ?? 0))}ms`;
 
 export async function pushOnPostgres(sql: postgres.Sql, input: PushInput, options: PostgresPushOptions): Promise<PushOutcome> {
-  const tx = await sql.reserve();
-  // One simple-protocol message: the timeouts hold for this transaction only, and for its lock.
-  const begin = `BEGIN; SET LOCAL lock_timeout = '${ms(options.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${ms(options.statementTimeoutMs)}'`;
   try {
     if (options.bindings?.owns(input.clientId, input.userId) === true && fastEligible(input.actions)) {
-      const fast = await fastPush(tx, input, options.hooks);
+      const fast = await onConnection(sql, (tx) => fastPush(tx, input, options.hooks));
       if (fast) return { ok: true, accepted: input.actions.map((a) => a.id), duplicates: [], head: fast.head };
     }
-    const outcome = await inTransaction(tx, input, options, begin);
+    // One simple-protocol message: the timeouts hold for this transaction only, and for its lock.
+    const begin = `BEGIN; SET LOCAL lock_timeout = '${ms(options.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${ms(options.statementTimeoutMs)}'`;
+    const outcome = await onConnection(sql, (tx) => inTransaction(tx, input, options, begin));
     if (outcome.ok) options.bindings?.remember(input.clientId, input.userId);
     return outcome;
   } catch (e) {
-    // Whatever failed, the connection goes back to the pool outside any transaction.
-    await tx`ROLLBACK`.catch(() => undefined);
     if (e instanceof postgres.PostgresError && BUSY_CODES.has(e.code)) throw new StoreBusyError(e.message);
     throw e;
-  } finally {
-    tx.release();
   }
 }
 
