@@ -92,7 +92,7 @@ function groupStatement(sql: postgres.Sql, inputs: readonly PushInput[]): postgr
       SELECT * FROM json_to_recordset(${JSON.stringify(pushes)}::text::json) AS p(${sql.unsafe(PUSH_COLUMNS)})
     ), v AS MATERIALIZED (
       SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS v(k integer, ${sql.unsafe(ROW_COLUMNS)})
-    ), locked AS (
+    ), locked AS MATERIALIZED (
       SELECT id FROM spaces WHERE id IN (SELECT space_id FROM p) ORDER BY id FOR NO KEY UPDATE
     ), moved AS (
       UPDATE spaces s SET head = s.head + p.n, stored_bytes = s.stored_bytes + p.bytes
