@@ -146,19 +146,25 @@ describe.runIf(backendKinds.includes('postgres'))('group commit of pushes on Pos
     // with a snapshot from before that commit: the primary key refuses its insert, failing the group.
     let commitOther!: () => void;
     const mayCommit = new Promise<void>((r) => (commitOther = r));
-    let locked!: () => void;
-    const hasLock = new Promise<void>((r) => (locked = r));
+    let locked!: (pid: number) => void;
+    const hasLock = new Promise<number>((r) => (locked = r));
     const writer = raw.begin(async (tx) => {
+      const [{ pid }] = await tx<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
       await tx`UPDATE spaces SET head = head + 1 WHERE id = ${held!.spaceId}`;
       await tx`INSERT INTO actions ${tx(toRow(racing[0]!, held!.spaceId, 2, held!.userId, Date.now()))}`;
-      locked();
+      locked(pid);
       await mayCommit;
     });
-    await hasLock;
+    const writerPid = await hasLock;
     const pushes = rest.map((d) => ({ d, actions: makeActions(d.clientId, 2) }));
     const all = Promise.all([store.push(held!.input(racing)), ...pushes.map((p) => store.push(p.d.input(p.actions)))]);
-    // The group's statements are in; the one for held waits for the writer.
-    await new Promise((r) => setTimeout(r, 300));
+    // The group's statement is in, waiting for the writer's lock.
+    for (let waited = 0; ; waited += 10) {
+      const [{ n }] = await raw<[{ n: number }]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${writerPid}::int = ANY (pg_blocking_pids(pid))`;
+      if (n > 0) break;
+      if (waited > 10_000) throw new Error('the group never waited for the writer');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     commitOther();
     await writer;
     const [heldOutcome, ...outcomes] = await all;
