@@ -28,6 +28,10 @@
 // - When the outcome is unknown (the connection broke before the answer to the statement or the
 //   COMMIT came), every push of the group fails with that error, as a lone push would; a retry is
 //   idempotent.
+// - A busy space holds up only its own pushes when the group is one statement: the spaces another
+//   transaction has locked are skipped (SKIP LOCKED), and their pushes go the long way alone, which
+//   waits for the lock as before. A group of several statements (a space with several pushes in
+//   it) waits for the locks it needs, up to lock_timeout, and then runs each push alone.
 // - A group of one is the push alone: fastPush, as before.
 // - One group in flight at a time by default (1 measured ahead of 2 and 4: more groups in flight
 //   split the waiting pushes into smaller groups), each of at most MAX_GROUP pushes.
@@ -64,12 +68,13 @@ type GroupRow = { k: number; head: string; expired: boolean; stored: string };
 
 /**
  * One statement for pushes to distinct spaces, each doing what fastPush's statement does for one
- * (see postgresFastPush.ts): the spaces' rows locked in id order first (`locked`: FOR NO KEY UPDATE above
- * the sort, so one at a time in that order), then each space's head, quota, token and duplicate
+ * (see postgresFastPush.ts): the spaces' rows locked in id order first (`locked`: FOR NO KEY UPDATE
+ * above the sort, so one at a time in that order; with `skipLocked`, the ones another transaction
+ * holds are left out, and so are their pushes), then each space's head, quota, token and duplicate
  * check in the UPDATE, which re-reads a row's latest version after waiting as the lone statement
  * does, and the rows of each push that moved its head. A row per push stored: k, its new head.
  */
-function groupStatement(sql: postgres.Sql, inputs: readonly PushInput[]): postgres.PendingQuery<GroupRow[]> {
+function groupStatement(sql: postgres.Sql, inputs: readonly PushInput[], skipLocked: boolean): postgres.PendingQuery<GroupRow[]> {
   const pushes: unknown[] = [];
   const rows: unknown[] = [];
   for (const [k, input] of inputs.entries()) {
@@ -93,7 +98,7 @@ function groupStatement(sql: postgres.Sql, inputs: readonly PushInput[]): postgr
     ), v AS MATERIALIZED (
       SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS v(k integer, ${sql.unsafe(ROW_COLUMNS)})
     ), locked AS MATERIALIZED (
-      SELECT id FROM spaces WHERE id IN (SELECT space_id FROM p) ORDER BY id FOR NO KEY UPDATE
+      SELECT id FROM spaces WHERE id IN (SELECT space_id FROM p) ORDER BY id FOR NO KEY UPDATE ${sql.unsafe(skipLocked ? 'SKIP LOCKED' : '')}
     ), moved AS (
       UPDATE spaces s SET head = s.head + p.n, stored_bytes = s.stored_bytes + p.bytes
       FROM p, locked l
@@ -206,7 +211,11 @@ export class PushGroups {
    * BEGIN and COMMIT. Answers each member's result in the order of `statements.flat()`.
    */
   private async transaction(tx: postgres.ReservedSql, statements: readonly Member[][]): Promise<GroupEnd> {
-    const queries = statements.map((ms) => groupStatement(tx, ms.map((m) => m.input)));
+    // A group of one statement skips the spaces another transaction holds: their pushes answer null
+    // and wait alone the long way, so one busy space does not hold up the pushes of all the others.
+    // (With several statements, a later one might then store a space's second push before its
+    // first, so they wait.)
+    const queries = statements.map((ms) => groupStatement(tx, ms.map((m) => m.input), statements.length === 1));
     const { beforeCommit } = this.hooks;
     const single = queries.length === 1 && beforeCommit === undefined;
     const sent = single ? queries : [tx`BEGIN`, ...queries, ...(beforeCommit === undefined ? [tx`COMMIT`] : [])];

@@ -138,42 +138,72 @@ describe.runIf(backendKinds.includes('postgres'))('group commit of pushes on Pos
     expect(others.map((r) => Number(r.seq)).sort()).toEqual([1, 1, 1, 2, 3]);
   });
 
-  it('runs each push alone when one statement of its group fails, so only that push goes the long way', async () => {
-    const [held, ...rest] = await Promise.all(Array.from({ length: 6 }, () => device()));
-    const racing = makeActions(held!.clientId, 1);
-    // Another writer stores the same action in held's space (as a push does: head and row together)
-    // and keeps its transaction open, so the group's statement for held waits for the row's lock
-    // with a snapshot from before that commit: the primary key refuses its insert, failing the group.
-    let commitOther!: () => void;
-    const mayCommit = new Promise<void>((r) => (commitOther = r));
+  /**
+   * Another writer stores `action` in the space of `d` as a push does (head and row together) and
+   * keeps its transaction open until commit() is called; blocked() resolves once some statement
+   * waits for its lock.
+   */
+  async function otherWriter(d: Device, action: Action) {
+    let commit!: () => void;
+    const mayCommit = new Promise<void>((r) => (commit = r));
     let locked!: (pid: number) => void;
     const hasLock = new Promise<number>((r) => (locked = r));
-    const writer = raw.begin(async (tx) => {
+    const done = raw.begin(async (tx) => {
       const [{ pid }] = await tx<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
-      await tx`UPDATE spaces SET head = head + 1 WHERE id = ${held!.spaceId}`;
-      await tx`INSERT INTO actions ${tx(toRow(racing[0]!, held!.spaceId, 2, held!.userId, Date.now()))}`;
+      await tx`UPDATE spaces SET head = head + 1 WHERE id = ${d.spaceId}`;
+      await tx`INSERT INTO actions ${tx(toRow(action, d.spaceId, 2, d.userId, Date.now()))}`;
       locked(pid);
       await mayCommit;
     });
-    const writerPid = await hasLock;
+    const pid = await hasLock;
+    const blocked = async () => {
+      for (let waited = 0; ; waited += 10) {
+        const [{ n }] = await raw<[{ n: number }]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY (pg_blocking_pids(pid))`;
+        if (n > 0) return;
+        if (waited > 10_000) throw new Error('nothing waited for the writer');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    return { commit: async () => (commit(), await done), blocked };
+  }
+
+  it('runs each push alone when one statement of its group fails, so only that push goes the long way', async () => {
+    const [held, ...rest] = await Promise.all(Array.from({ length: 6 }, () => device()));
+    const racing = makeActions(held!.clientId, 1);
+    const next = makeActions(held!.clientId, 1);
+    // Two pushes to held's space make the group a transaction of two statements, which waits for
+    // the writer's lock with a snapshot from before its commit: the primary key refuses the insert
+    // of the action the writer stored, failing the group.
+    const writer = await otherWriter(held!, racing[0]!);
     const pushes = rest.map((d) => ({ d, actions: makeActions(d.clientId, 2) }));
-    const all = Promise.all([store.push(held!.input(racing)), ...pushes.map((p) => store.push(p.d.input(p.actions)))]);
-    // The group's statement is in, waiting for the writer's lock.
-    for (let waited = 0; ; waited += 10) {
-      const [{ n }] = await raw<[{ n: number }]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${writerPid}::int = ANY (pg_blocking_pids(pid))`;
-      if (n > 0) break;
-      if (waited > 10_000) throw new Error('the group never waited for the writer');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    commitOther();
-    await writer;
-    const [heldOutcome, ...outcomes] = await all;
-    expect(heldOutcome).toEqual({ ok: true, accepted: [], duplicates: racing.map((a) => a.id), head: 2 });
+    const all = Promise.all([store.push(held!.input(racing)), store.push(held!.input(next)), ...pushes.map((p) => store.push(p.d.input(p.actions)))]);
+    await writer.blocked();
+    await writer.commit();
+    const [heldOutcome, nextOutcome, ...outcomes] = await all;
+    expect(heldOutcome).toMatchObject({ ok: true, accepted: [], duplicates: racing.map((a) => a.id) });
+    expect(nextOutcome).toEqual({ ok: true, accepted: next.map((a) => a.id), duplicates: [], head: 3 });
     const rows = await expectOwnSeqs(pushes.map((p, i) => ({ ...p, outcome: outcomes[i]! })));
-    expect((await rowsOf([held!.spaceId])).map((r) => Number(r.seq))).toEqual([1, 2]);
+    expect((await rowsOf([held!.spaceId])).map((r) => Number(r.seq))).toEqual([1, 2, 3]);
     // The others committed alone, after the group rolled back.
     const ids = new Set(pushes.flatMap((p) => p.actions.map((a) => a.id)));
     expect(new Set(rows.filter((r) => ids.has(r.id)).map((r) => r.xid)).size).toBe(pushes.length);
+  });
+
+  it('commits the rest of a group while one of its spaces is locked elsewhere; that push waits alone', async () => {
+    const [busy, ...rest] = await Promise.all(Array.from({ length: 6 }, () => device()));
+    const writer = await otherWriter(busy!, makeAction(busy!.clientId));
+    const mine = makeActions(busy!.clientId, 1);
+    const pushes = rest.map((d) => ({ d, actions: makeActions(d.clientId, 2) }));
+    const waiting = store.push(busy!.input(mine));
+    const outcomes = await Promise.all(pushes.map((p) => store.push(p.d.input(p.actions))));
+    // Committed, in one transaction, while the writer still holds the busy space.
+    const rows = await expectOwnSeqs(pushes.map((p, i) => ({ ...p, outcome: outcomes[i]! })));
+    const ids = new Set(pushes.flatMap((p) => p.actions.map((a) => a.id)));
+    expect(new Set(rows.filter((r) => ids.has(r.id)).map((r) => r.xid)).size).toBe(1);
+    await writer.blocked();
+    await writer.commit();
+    expect(await waiting).toEqual({ ok: true, accepted: mine.map((a) => a.id), duplicates: [], head: 3 });
+    expect((await rowsOf([busy!.spaceId])).map((r) => Number(r.seq))).toEqual([1, 2, 3]);
   });
 
   it('deletes the rows past retention of a space whose push was in a group, after its commit', async () => {
