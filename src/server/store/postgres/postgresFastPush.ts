@@ -38,10 +38,45 @@ export function fastEligible(actions: readonly Action[]): boolean {
 }
 
 /** The columns as json_to_recordset reads them (seq comes from the head). */
-const ROW_COLUMNS =
+export const ROW_COLUMNS =
   'ord integer, id text, collection text, entity_id text, type text, payload text, hlc text, client_id text, base text, edits text, basis bigint, state text';
 
 type Fresh = Omit<ActionRow, 'space_id' | 'seq' | 'user_id' | 'received_at'> & { ord: number };
+
+/** The push's rows as the statement inserts them (ord: 1-based place in the batch), and their bytes. */
+export function freshRows(input: PushInput): { rows: Fresh[]; bytes: number } {
+  const { spaceId, userId, receivedAt, actions } = input;
+  const rows: Fresh[] = [];
+  let bytes = 0;
+  for (const [i, a] of actions.entries()) {
+    const { space_id: _s, seq: _q, user_id: _u, received_at: _r, ...row } = toRow(a, spaceId, 0, userId, receivedAt);
+    bytes += rowBytes(row);
+    rows.push({ ...row, ord: i + 1 });
+  }
+  return { rows, bytes };
+}
+
+/**
+ * After the commit of a push that stored its rows: rows past retention, only when the space has
+ * some (a statement per push otherwise costs as much as the push's own), deleted on their own, as
+ * the sweep does, before the push is answered.
+ */
+export async function purgeAfter(sql: postgres.Sql, input: PushInput, expired: boolean): Promise<void> {
+  if (expired) await Promise.all(coverInPush(sql, input.spaceId, [], input.receivedAt, retentionOf(input)));
+}
+
+/** `body` on a connection of its own, which goes back to the pool outside any transaction whatever failed. */
+export async function onConnection<T>(sql: postgres.Sql, body: (tx: postgres.ReservedSql) => Promise<T>): Promise<T> {
+  const tx = await sql.reserve();
+  try {
+    return await body(tx);
+  } catch (e) {
+    await tx`ROLLBACK`.catch(() => undefined);
+    throw e;
+  } finally {
+    tx.release();
+  }
+}
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -51,14 +86,8 @@ const UNIQUE_VIOLATION = '23505';
  * runs inside a transaction, so the hook can hold it open.
  */
 export async function fastPush(tx: postgres.ReservedSql, input: PushInput, hooks: StoreHooks): Promise<{ head: number } | null> {
-  const { spaceId, userId, receivedAt, actions } = input;
-  const rows: Fresh[] = [];
-  let bytes = 0;
-  for (const [i, a] of actions.entries()) {
-    const { space_id: _s, seq: _q, user_id: _u, received_at: _r, ...row } = toRow(a, spaceId, 0, userId, receivedAt);
-    bytes += rowBytes(row);
-    rows.push({ ...row, ord: i + 1 });
-  }
+  const { spaceId, userId, receivedAt } = input;
+  const { rows, bytes } = freshRows(input);
   const n = rows.length;
   const quota = input.maxStoredBytes ?? Number.MAX_SAFE_INTEGER;
   const token = input.tokenHash === undefined ? tx`TRUE` : tx`EXISTS (SELECT 1 FROM tokens WHERE hash = ${input.tokenHash} AND expires_at > ${receivedAt})`;
@@ -85,9 +114,7 @@ export async function fastPush(tx: postgres.ReservedSql, input: PushInput, hooks
       if (stored) await hooks.beforeCommit({ spaceId, base: head - n, count: n });
       await tx`COMMIT`;
     }
-    // Rows past retention, only when the space has some (a statement per push otherwise costs as
-    // much as the push's own): deleted on their own, as the sweep does, before the push is answered.
-    if (stored && written[0]!.expired) await Promise.all(coverInPush(tx, spaceId, [], receivedAt, retentionOf(input)));
+    if (stored) await purgeAfter(tx, input, written[0]!.expired);
     return stored ? { head } : null;
   } catch (e) {
     if (e instanceof postgres.PostgresError && e.code === UNIQUE_VIOLATION) {

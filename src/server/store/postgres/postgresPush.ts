@@ -1,10 +1,10 @@
 // The push transaction on PostgreSQL. A batch of new actions from a device this instance knows is
-// one statement (postgresFastPush.ts); any other push, and one that statement did not store, takes
-// the two round trips below. The machine it runs on is shared by the
-// server, the database and their clients, so every statement sent alone costs a socket write and a
-// wakeup on both sides: the statements that only read or lock go out together with BEGIN, and the
-// ones that write go out together with COMMIT (postgres.js pipelines queries sent on one connection
-// in the same tick; the database runs them in order).
+// one statement (postgresFastPush.ts), shared with the pushes beside it (postgresGroupPush.ts); any
+// other push, and one that statement did not store, takes the two round trips below. The machine it
+// runs on is shared by the server, the database and their clients, so every statement sent alone
+// costs a socket write and a wakeup on both sides: the statements that only read or lock go out
+// together with BEGIN, and the ones that write go out together with COMMIT (postgres.js pipelines
+// queries sent on one connection in the same tick; the database runs them in order).
 //
 // The head is announced after the commit (the bus), not by a NOTIFY inside it: PostgreSQL
 // serializes the commits of notifying transactions (a database-wide lock held through the WAL
@@ -16,8 +16,9 @@
 
 import postgres from 'postgres';
 import { expiredBefore, planCovers, retentionOf } from '../compaction';
-import { fastEligible, fastPush } from './postgresFastPush';
+import { fastEligible, fastPush, onConnection } from './postgresFastPush';
 import { coverInPush } from './postgresCompaction';
+import type { PushGroups } from './postgresGroupPush';
 import { rowBytes, splitDuplicates, toRow } from '../rows';
 import { StoreBusyError, type PushInput, type PushOutcome, type StoreHooks } from '../types';
 
@@ -27,6 +28,8 @@ export interface PostgresPushOptions {
   readonly statementTimeoutMs?: number;
   /** Client bindings this instance saw committed (clientBindings below); absent: always asked. */
   readonly bindings?: ClientBindings;
+  /** The common push in group commits (postgresGroupPush.ts); absent: each alone. */
+  readonly groups?: PushGroups;
 }
 
 /** lock_not_available (lock_timeout) and query_canceled (statement_timeout). */
@@ -65,24 +68,19 @@ export class ClientBindings {
 const ms = (n: number | undefined): string => `${Math.max(0, Math.floor(n ?? 0))}ms`;
 
 export async function pushOnPostgres(sql: postgres.Sql, input: PushInput, options: PostgresPushOptions): Promise<PushOutcome> {
-  const tx = await sql.reserve();
-  // One simple-protocol message: the timeouts hold for this transaction only, and for its lock.
-  const begin = `BEGIN; SET LOCAL lock_timeout = '${ms(options.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${ms(options.statementTimeoutMs)}'`;
   try {
     if (options.bindings?.owns(input.clientId, input.userId) === true && fastEligible(input.actions)) {
-      const fast = await fastPush(tx, input, options.hooks);
+      const fast = await (options.groups ? options.groups.push(input) : onConnection(sql, (tx) => fastPush(tx, input, options.hooks)));
       if (fast) return { ok: true, accepted: input.actions.map((a) => a.id), duplicates: [], head: fast.head };
     }
-    const outcome = await inTransaction(tx, input, options, begin);
+    // One simple-protocol message: the timeouts hold for this transaction only, and for its lock.
+    const begin = `BEGIN; SET LOCAL lock_timeout = '${ms(options.lockTimeoutMs)}'; SET LOCAL statement_timeout = '${ms(options.statementTimeoutMs)}'`;
+    const outcome = await onConnection(sql, (tx) => inTransaction(tx, input, options, begin));
     if (outcome.ok) options.bindings?.remember(input.clientId, input.userId);
     return outcome;
   } catch (e) {
-    // Whatever failed, the connection goes back to the pool outside any transaction.
-    await tx`ROLLBACK`.catch(() => undefined);
     if (e instanceof postgres.PostgresError && BUSY_CODES.has(e.code)) throw new StoreBusyError(e.message);
     throw e;
-  } finally {
-    tx.release();
   }
 }
 

@@ -5,12 +5,15 @@
 // the lock, so a racing retry of the same batch cannot slip through twice. The new head commits in the same
 // transaction as the rows, which makes seq gap-free and commit-ordered: a reader that sees head = h
 // sees every action with seq <= h. (An auto-increment cursor would not: tests/server/race.test.ts.)
+// The common push goes in group commits (postgresGroupPush.ts): one statement or transaction for the
+// pushes that arrived while the previous group was in flight, each push as correct as alone.
 
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { pageCursor } from '../compaction';
 import { deleteCovered, storedRows } from './postgresCompaction';
 import { ClientBindings, pushOnPostgres } from './postgresPush';
+import { GROUPS_IN_FLIGHT, PushGroups } from './postgresGroupPush';
 import { fromRow, ROW_OVERHEAD_BYTES, STORED_BYTES_SQL, SELECT_ACTION_COLUMNS, type StoredActionColumns } from '../rows';
 import { postgresMigrations } from './postgresMigrations';
 import type { PullPage, Store, StoreHooks, TokenRecord, UserRecord } from '../types';
@@ -26,6 +29,8 @@ export interface PostgresStoreOptions {
   readonly lockTimeoutMs?: number;
   /** A push's statements may each take at most this long (statement_timeout); 0 has no limit. */
   readonly statementTimeoutMs?: number;
+  /** Group commits of the common push in flight at once (postgresGroupPush.ts); 0: each push alone. */
+  readonly pushGroupsInFlight?: number;
 }
 
 /**
@@ -101,6 +106,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       statement_timeout: wholeMs(options.statementTimeoutMs),
     },
   });
+
+  const inFlight = options.pushGroupsInFlight ?? GROUPS_IN_FLIGHT;
+  const groups = inFlight > 0 ? new PushGroups(pushSql, hooks, inFlight) : undefined;
 
   const readHead = async (spaceId: string): Promise<number> => {
     const [row] = await sql<{ head: string }[]>`SELECT head FROM spaces WHERE id = ${spaceId}`;
@@ -197,7 +205,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       (await sql`DELETE FROM tokens WHERE expires_at <= ${now}`).count +
       (await sql`DELETE FROM deleted_account_tokens WHERE expires_at <= ${now}`).count,
 
-    push: (input) => pushOnPostgres(pushSql, input, { ...options, hooks, bindings }),
+    push: (input) => pushOnPostgres(pushSql, input, { ...options, hooks, bindings, ...(groups ? { groups } : {}) }),
 
     pull: async (spaceId, cursor, limit, maxBytes = Infinity): Promise<PullPage> => {
       // Head first: everything with seq <= head committed with or before it, so the page below has
