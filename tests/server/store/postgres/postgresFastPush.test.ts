@@ -4,13 +4,11 @@
 // must refuse it (an ended token, a full quota, a duplicate). Each must end as the locked
 // transaction would: one copy stored, seqs gap-free, refusals writing nothing.
 
-import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Action } from '../../../../src/sync/action';
 import { openPostgresStore, type PostgresStore } from '../../../../src/server/store/postgres/postgresStore';
-import type { PushInput } from '../../../../src/server/store/types';
 import { backendKinds, createTestDatabase, type TestDatabase } from '../../backends';
 import { makeActions } from '../../helpers';
+import { boundDevice } from './boundDevice';
 
 describe.runIf(backendKinds.includes('postgres'))('the one-statement push on PostgreSQL', () => {
   let db: TestDatabase;
@@ -41,29 +39,7 @@ describe.runIf(backendKinds.includes('postgres'))('the one-statement push on Pos
     await db?.drop();
   });
 
-  /** A user with a live token and a device that has pushed once (so its binding is known). */
-  async function device(maxStoredBytes?: number, on: PostgresStore = store) {
-    const store = on;
-    const spaceId = uuidv7();
-    const userId = uuidv7();
-    const tokenHash = uuidv7().replace(/-/g, '').padEnd(64, '0');
-    const now = Date.now();
-    await store.createUser({ id: userId, username: `fast_${userId}`, passwordHash: 'x', spaceId, createdAt: now });
-    await store.createToken({ hash: tokenHash, userId, createdAt: now, expiresAt: now + 3_600_000 });
-    const clientId = uuidv7();
-    const input = (actions: readonly Action[]): PushInput => ({
-      spaceId,
-      userId,
-      clientId,
-      actions,
-      receivedAt: Date.now(),
-      tokenHash,
-      ...(maxStoredBytes !== undefined ? { maxStoredBytes } : {}),
-    });
-    const first = await store.push(input(makeActions(clientId, 1)));
-    expect(first.ok).toBe(true);
-    return { spaceId, userId, clientId, tokenHash, input };
-  }
+  const device = (maxStoredBytes?: number, on: PostgresStore = store) => boundDevice([on], { maxStoredBytes });
 
   it('stores the same batch sent twice at once once, answering the other as duplicates', async () => {
     const d = await device();

@@ -14,6 +14,7 @@ import { toRow } from '../../../../src/server/store/rows';
 import type { PushInput, PushOutcome } from '../../../../src/server/store/types';
 import { backendKinds, createTestDatabase, type TestDatabase } from '../../backends';
 import { makeAction, makeActions, makeSnapshot } from '../../helpers';
+import { boundDevice } from './boundDevice';
 
 describe.runIf(backendKinds.includes('postgres'))('group commit of pushes on PostgreSQL', () => {
   let db: TestDatabase;
@@ -38,27 +39,9 @@ describe.runIf(backendKinds.includes('postgres'))('group commit of pushes on Pos
     await db?.drop();
   });
 
-  /** A user with a live token and a device that has pushed once on `on` (so its binding is known there). */
-  async function device(opts: { maxStoredBytes?: number; on?: readonly PostgresStore[] } = {}) {
-    const spaceId = uuidv7();
-    const userId = uuidv7();
-    const tokenHash = uuidv7().replace(/-/g, '').padEnd(64, '0');
-    const now = Date.now();
-    await store.createUser({ id: userId, username: `group_${userId}`, passwordHash: 'x', spaceId, createdAt: now });
-    await store.createToken({ hash: tokenHash, userId, createdAt: now, expiresAt: now + 3_600_000 });
-    const clientId = uuidv7();
-    const input = (actions: readonly Action[]): PushInput => ({
-      spaceId,
-      userId,
-      clientId,
-      actions,
-      receivedAt: Date.now(),
-      tokenHash,
-      ...(opts.maxStoredBytes !== undefined ? { maxStoredBytes: opts.maxStoredBytes } : {}),
-    });
-    for (const s of opts.on ?? [store]) expect((await s.push(input(makeActions(clientId, 1)))).ok).toBe(true);
-    return { spaceId, userId, clientId, tokenHash, input };
-  }
+  /** A device bound on `on` (this instance by default). */
+  const device = (opts: { maxStoredBytes?: number; on?: readonly [PostgresStore, ...PostgresStore[]] } = {}) =>
+    boundDevice(opts.on ?? [store], { maxStoredBytes: opts.maxStoredBytes });
 
   type Device = Awaited<ReturnType<typeof device>>;
 
