@@ -36,10 +36,11 @@ let sqlite: Promise<Sqlite3Static> | undefined;
 export function loadSqlite(): Promise<Sqlite3Static> {
   // The declared signature omits the Emscripten module argument on purpose (sqlite-wasm PR 129);
   // locateFile is still honoured at runtime.
+  if (sqlite) return sqlite;
   const init = sqlite3InitModule as unknown as (config: EmscriptenModuleConfig) => Promise<Sqlite3Static>;
   // Before the pool opens a handle: a commit's writes reach OPFS as one write (writeBehind.ts).
   coalesceAccessHandleWrites();
-  sqlite ??= init({ locateFile: (path, prefix) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) });
+  sqlite = init({ locateFile: (path, prefix) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) });
   return sqlite;
 }
 
