@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { createNote, listItem, openApp, ui } from './helpers';
+import { createNote, listItem, openApp } from './helpers';
 import { E2E_PORT } from './appServer';
 import { serveCopyOfDist, type ServedCopy } from './servedCopy';
 import { Store } from '../../src/worker/store/store';
@@ -80,8 +80,7 @@ test('notes kept with the old rollback journal open, move to WAL and stay; a ver
   expect(seeded.journalMode).toBe('persist');
   expect(seeded.files).toEqual(expect.arrayContaining(['/notes.sqlite3', '/notes.sqlite3-journal']));
 
-  await page.goto(`${app.url}/`);
-  await expect(ui(page).syncStatus).toContainText('Local only');
+  await openApp(page, `${app.url}/`);
   await expect(listItem(page, 'Written before WAL')).toContainText('kept by the old version');
   await expect(listItem(page, 'Second old note')).toContainText('also kept');
   await createNote(page, 'Written after', 'in the WAL');
