@@ -2,7 +2,8 @@
 // real database and the real server in-process, with the network, timers and live stream injected:
 // which status the user is shown when, and what survives sign-out, expiry and outages.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Store } from '../../../src/worker/store/store';
 import { hashToken } from '../../../src/server/auth';
 import type { TestServer } from '../../../src/server/testing';
 import type { ChangeEvent } from '../../../src/worker/api';
@@ -206,5 +207,39 @@ describe('sync status and accounts', () => {
 
     const reloaded = await device(d.db);
     expect(await reloaded.settle()).toMatchObject({ state: 'synced', account: { username: 'alice' } });
+  });
+
+  it('checkpoints the WAL before each cycle, never while applying pulled pages', async () => {
+    await start();
+    const b = await device();
+    await b.sync.register('alice', PASSWORD);
+    await b.settle();
+    for (let i = 0; i < 5; i++) await b.notes.createNote({ title: `from B ${i}` });
+    await b.sync.syncNow('manual');
+    await b.settle();
+
+    const a = await device();
+    const checkpoint = vi.spyOn(Store.prototype, 'checkpoint');
+    const applied: number[] = [];
+    const applyRemote = Store.prototype.applyRemote;
+    const pages = vi.spyOn(Store.prototype, 'applyRemote').mockImplementation(function (this: Store, ...args) {
+      applied.push(checkpoint.mock.calls.length);
+      return applyRemote.apply(this, args);
+    });
+    try {
+      await a.sync.signIn('alice', PASSWORD);
+      await a.settle();
+      expect((await a.notes.listNotes()).length).toBe(5);
+      // One checkpoint, at the cycle's start: the pulled pages committed after it, none between them.
+      expect(checkpoint).toHaveBeenCalledTimes(1);
+      expect(applied.length).toBeGreaterThan(0);
+      expect(new Set(applied)).toEqual(new Set([1]));
+      await a.sync.syncNow('manual');
+      await a.settle();
+      expect(checkpoint).toHaveBeenCalledTimes(2);
+    } finally {
+      checkpoint.mockRestore();
+      pages.mockRestore();
+    }
   });
 });
