@@ -4,12 +4,12 @@
 // to the space: a late action either commits first (and has seq <= head, covered only if the maker's
 // basis reached it, i.e. the maker had it) or after (seq > head >= basis, never covered).
 //
-// Lock order: a push holds its space's row before it writes the space's action rows, a group locks
-// its spaces in id order before writing any, and the sweep below does the same. A statement that
-// deleted rows first and then updated their spaces' stored_bytes would hold rows of a space a push
-// has locked while waiting for that push's space, which waits for those rows: a deadlock, which
-// PostgreSQL breaks only after deadlock_timeout by aborting one side
-// (tests/server/store/postgres/postgresSweep.test.ts).
+// Lock order: every transaction that writes a space's action rows holds that space's row first, and
+// one that needs several spaces locks them in id order before writing any (a push, a group, and
+// below the sweep and the purge after a one-statement push). A statement that deleted rows first and
+// then updated their spaces' stored_bytes would hold rows of a space a push has locked while waiting
+// for that push's space, which waits for those rows: a deadlock, which PostgreSQL breaks only after
+// deadlock_timeout by aborting one side (tests/server/store/postgres/postgresSweep.test.ts).
 
 import type postgres from 'postgres';
 import { expiredBefore, PURGE_PER_PUSH, type Cover } from '../compaction';
@@ -77,6 +77,15 @@ export function coverInPush(
  */
 function lockSpaces(tx: Sql, spaceIds: postgres.PendingQuery<postgres.Row[]>): postgres.PendingQuery<{ id: string }[]> {
   return tx<{ id: string }[]>`SELECT id FROM spaces WHERE id IN (${spaceIds}) ORDER BY id FOR NO KEY UPDATE`;
+}
+
+/**
+ * The purge of a space's rows past retention on a connection outside any transaction (after a
+ * one-statement push committed, postgresFastPush.ts): in a transaction of its own that locks the
+ * space first, as the long push holds it while it purges. All of it sent at once, one round trip.
+ */
+export async function purgeAlone(tx: postgres.ReservedSql, spaceId: string, now: number, retentionMs: number): Promise<void> {
+  await Promise.all([tx`BEGIN`, lockSpaces(tx, tx`${spaceId}`), ...coverInPush(tx, spaceId, [], now, retentionMs), tx`COMMIT`]);
 }
 
 /**

@@ -195,7 +195,7 @@ export class PushGroups {
         members.map(async (m, i) => {
           const stored = committed[i]!;
           try {
-            if (stored !== null) await purgeAfter(this.sql, m.input, stored.expired);
+            if (stored?.expired === true) await onConnection(this.sql, (tx) => purgeAfter(tx, m.input, true));
             m.resolve(stored && { head: stored.head });
           } catch (e) {
             m.reject(e);

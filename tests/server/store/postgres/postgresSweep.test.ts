@@ -1,21 +1,25 @@
-// The covered-rows sweep (sweep.ts, deleteCovered) against pushes on a real PostgreSQL: it must take
-// its locks in the pushes' order (the spaces' rows in id order, and a space's action rows only under
-// its space's lock), or a push that holds a space while the sweep waits for it deadlocks with it.
-// Each test holds space A the way a push does, lets the sweep start and wait for A, then makes the
-// push's next move; with the sweep in the wrong order PostgreSQL reports a deadlock (40P01) to one
-// of them after deadlock_timeout, set short here so a failure is quick.
+// The covered-rows sweep (sweep.ts, deleteCovered) and the purge after a one-statement push
+// (postgresFastPush.ts purgeAfter) against pushes on a real PostgreSQL: each must take its locks in
+// the pushes' order (the spaces' rows in id order, and a space's action rows only under its space's
+// lock), or a push that holds a space while the other waits for it deadlocks with it. Each test
+// holds space A the way a push does, lets the other side start and wait for A, then makes the
+// push's next move; with the other side in the wrong order PostgreSQL reports a deadlock (40P01) to
+// one of them after deadlock_timeout, set short here so a failure is quick.
 
 import { uuidv7 } from 'uuidv7';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../../../src/server/store/compaction';
 import { coverInPush } from '../../../../src/server/store/postgres/postgresCompaction';
+import { purgeAfter } from '../../../../src/server/store/postgres/postgresFastPush';
 import { openPostgresStore, type PostgresStore } from '../../../../src/server/store/postgres/postgresStore';
 import { ROW_OVERHEAD_BYTES, rowBytes, STORED_BYTES_SQL, toRow } from '../../../../src/server/store/rows';
+import type { PushInput } from '../../../../src/server/store/types';
 import { backendKinds, createTestDatabase, type TestDatabase } from '../../backends';
 import { makeActions } from '../../helpers';
 
 const SWEEPER = 'covered-sweep-under-test';
+const PURGER = 'purge-after-push-under-test';
 /** Rows covered at this time are past any retention window the tests use. */
 const LONG_AGO = 1_000;
 
@@ -26,19 +30,23 @@ function withSettings(url: string, settings: Record<string, string>): string {
   return u.toString();
 }
 
-describe.runIf(backendKinds.includes('postgres'))('the covered-rows sweep on PostgreSQL takes locks in push order', () => {
+describe.runIf(backendKinds.includes('postgres'))('deleting covered rows on PostgreSQL takes locks in push order', () => {
   let db: TestDatabase;
   let sweeper: PostgresStore;
+  /** Connections for the purge after a push, as the push pool lends them. */
+  let purger: postgres.Sql;
   let raw: postgres.Sql;
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
     const options = db.options();
     if (options.kind !== 'postgres') throw new Error('postgres expected');
     sweeper = await openPostgresStore({ url: withSettings(options.url, { application_name: SWEEPER, deadlock_timeout: '100ms' }) });
+    purger = postgres(withSettings(options.url, { application_name: PURGER, deadlock_timeout: '100ms' }), { max: 1, onnotice: () => {} });
     raw = postgres(withSettings(options.url, { deadlock_timeout: '100ms' }), { max: 4, onnotice: () => {} });
   });
   afterAll(async () => {
     await raw?.end();
+    await purger?.end();
     await sweeper?.close();
     await db?.drop();
   });
@@ -136,5 +144,20 @@ describe.runIf(backendKinds.includes('postgres'))('the covered-rows sweep on Pos
     // A group of pushes to A and B locks A, then B (postgresGroupPush.ts: ORDER BY id FOR NO KEY UPDATE).
     expect(await pushAgainst(a, 'NO KEY UPDATE', SWEEPER, sweep, (tx) => tx`SELECT id FROM spaces WHERE id = ${b} FOR NO KEY UPDATE`)).toBe(6);
     await expectExact([a, b]);
+  });
+
+  it('the purge after a one-statement push waits for a push that holds its space, which purges it meanwhile', async () => {
+    const { a } = await seed(3);
+    const input: PushInput = { spaceId: a, userId: 'user', clientId: uuidv7(), actions: [], receivedAt: Date.now(), retentionMs: DAY_MS };
+    const purge = async () => {
+      const tx = await purger.reserve();
+      try {
+        await purgeAfter(tx, input, true);
+      } finally {
+        tx.release();
+      }
+    };
+    await pushAgainst(a, 'UPDATE', PURGER, purge, purgeInPush(a));
+    await expectExact([a]);
   });
 });
