@@ -22,7 +22,7 @@
 import postgres from 'postgres';
 import type { Action } from '../../../sync/action';
 import { expiredBefore, retentionOf } from '../compaction';
-import { coverInPush } from './postgresCompaction';
+import { purgeAlone } from './postgresCompaction';
 import { rowBytes, toRow, type ActionRow } from '../rows';
 import type { PushInput, StoreHooks } from '../types';
 
@@ -59,10 +59,10 @@ export function freshRows(input: PushInput): { rows: Fresh[]; bytes: number } {
 /**
  * After the commit of a push that stored its rows: rows past retention, only when the space has
  * some (a statement per push otherwise costs as much as the push's own), deleted on their own, as
- * the sweep does, before the push is answered.
+ * the sweep does, before the push is answered. `tx` is reserved and outside any transaction.
  */
-export async function purgeAfter(sql: postgres.Sql, input: PushInput, expired: boolean): Promise<void> {
-  if (expired) await Promise.all(coverInPush(sql, input.spaceId, [], input.receivedAt, retentionOf(input)));
+export async function purgeAfter(tx: postgres.ReservedSql, input: PushInput, expired: boolean): Promise<void> {
+  if (expired) await purgeAlone(tx, input.spaceId, input.receivedAt, retentionOf(input));
 }
 
 /** `body` on a connection of its own, which goes back to the pool outside any transaction whatever failed. */

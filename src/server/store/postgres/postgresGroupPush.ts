@@ -16,9 +16,9 @@
 // - Order: a group is sorted by space id, stably, so pushes of one space keep the order they
 //   arrived in, and its first statement locks every space row of the group in id order (the
 //   database's: ORDER BY id) before writing any. Groups of this instance or another therefore take
-//   space locks in one order, and the other transactions that lock a space row lock one (the long
-//   push, account deletion): they cannot deadlock on them. (The sweep's multi-space statement can;
-//   PostgreSQL then aborts one side, and an aborted group is a failed one, below.)
+//   space locks in one order, and so do the other transactions that lock space rows (the long push
+//   and account deletion lock one, the sweep locks its spaces in id order before deleting their
+//   rows, postgresCompaction.ts): they cannot deadlock on them.
 // - Failures stay with their push: when a statement of a group fails, PostgreSQL rolled back the
 //   whole group (a statement is atomic; in a transaction the later statements fail too and COMMIT
 //   answers ROLLBACK), so nothing of it was written, and each push runs again alone (fastPush, as
@@ -195,7 +195,7 @@ export class PushGroups {
         members.map(async (m, i) => {
           const stored = committed[i]!;
           try {
-            if (stored !== null) await purgeAfter(this.sql, m.input, stored.expired);
+            if (stored?.expired === true) await onConnection(this.sql, (tx) => purgeAfter(tx, m.input, true));
             m.resolve(stored && { head: stored.head });
           } catch (e) {
             m.reject(e);

@@ -51,6 +51,10 @@ export function sqliteCompaction(writer: Db, reader: Db): SqliteCompaction {
     for (const [space, bytes] of bySpace) s.release.run(bytes, space);
     return rows.length;
   };
+  // Deleting first and releasing the bytes after needs no lock order here, unlike PostgreSQL
+  // (postgresCompaction.ts): every write runs in turn on the one writer connection (sqliteWrites.ts),
+  // holding SQLite's database-wide write lock from BEGIN IMMEDIATE, so no two writers ever hold
+  // parts of what the other needs.
   const sweep = writer.transaction((before: number, limit: number) => release(s.purgeAny.all({ before, limit })));
 
   return {
