@@ -3,13 +3,18 @@
 
 import sqlite3InitModule, { type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 import type { Db } from '../../src/worker/db/sql';
+import { useFastBinding } from '../../src/worker/db/fastBind';
 import { Store, type StoreDeps } from '../../src/worker/store/store';
 import { NotesService, type ServiceEnv } from '../../src/worker/notes/notesService';
 
 let sqlite: Promise<Sqlite3Static> | undefined;
 
 export function loadSqlite(): Promise<Sqlite3Static> {
-  sqlite ??= sqlite3InitModule();
+  // The app's binding path (fastBind.ts), as openDatabase.ts turns it on in the worker.
+  sqlite ??= sqlite3InitModule().then((s) => {
+    useFastBinding(s);
+    return s;
+  });
   return sqlite;
 }
 

@@ -16,6 +16,7 @@ import sqlite3InitModule, { type Sqlite3Static } from '@sqlite.org/sqlite-wasm';
 import wasmUrl from '@sqlite.org/sqlite-wasm/sqlite3.wasm?url';
 import { backoffDelay, type BackoffPolicy } from '../../sync/cycle/backoff';
 import type { OpenedDatabase } from '../notes/notesService';
+import { useFastBinding } from './fastBind';
 import { coalesceAccessHandleWrites } from './writeBehind';
 
 /** The pool's OPFS directory. Changing it orphans every existing user's notes. */
@@ -40,7 +41,10 @@ export function loadSqlite(): Promise<Sqlite3Static> {
   const init = sqlite3InitModule as unknown as (config: EmscriptenModuleConfig) => Promise<Sqlite3Static>;
   // Before the pool opens a handle: a commit's writes reach OPFS as one write (writeBehind.ts).
   coalesceAccessHandleWrites();
-  sqlite = init({ locateFile: (path, prefix) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) });
+  sqlite = init({ locateFile: (path, prefix) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) }).then((s) => {
+    useFastBinding(s);
+    return s;
+  });
   return sqlite;
 }
 

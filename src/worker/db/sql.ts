@@ -2,6 +2,7 @@
 // code runs on OPFS in the browser and on an in-memory database in Node tests.
 
 import type { Database, PreparedStatement, SqlValue } from '@sqlite.org/sqlite-wasm';
+import { bindFast } from './fastBind';
 
 export type Db = Database;
 export type Row = Record<string, SqlValue>;
@@ -45,7 +46,7 @@ function prepared(db: Db, sql: string): Cached {
 function withStatement(db: Db, sql: string, bind: Bind | undefined, onRow: ((c: Cached) => boolean) | null): void {
   const c = prepared(db, sql);
   try {
-    if (bind !== undefined && bind.length > 0) c.stmt.bind(bind);
+    if (bind !== undefined && bind.length > 0 && !bindFast(c.stmt, bind)) c.stmt.bind(bind);
     while (c.stmt.step()) if (onRow && !onRow(c)) break;
   } finally {
     c.stmt.resetNoThrow(true);
