@@ -34,6 +34,25 @@ describe('Store.applyLocal: one transaction per user change', () => {
     expect(formatHlc(readClock(store.db, store.clientId))).toBe(b.action.hlc);
   });
 
+  it('a local write after anything else wrote the clock (a pulled page, another connection object) stamps after it', async () => {
+    const db = await memoryDb();
+    const clock = fakeClock(1_800_000_000_000);
+    const store = Store.open(db, { now: clock.now, newId: idMaker('0198f000') });
+    const a = store.applyLocal({ collection: 'notes', entityId: NOTE, type: 'create', payload: { title: 't', body: 'b' } });
+    // A device whose clock is a minute ahead: its stamp moves ours (receive), the wall clock does not.
+    const ahead = formatHlc({ ms: parseHlc(a.action.hlc).ms + 60_000, counter: 3, node: '0198a000-0000-7000-8000-000000000001' });
+    store.applyRemote([{ id: '0198a000-0000-7000-8000-0000000000aa', collection: 'notes', entityId: NOTE, type: 'update', payload: { title: 'from there' }, hlc: ahead, clientId: '0198a000-0000-7000-8000-000000000001', seq: 1 }]);
+    const b = store.applyLocal({ collection: 'notes', entityId: NOTE, type: 'update', payload: { body: 'c' } });
+    expect(b.action.hlc > ahead).toBe(true);
+    // Another Store on the same connection writes a later stamp: the first one's next write follows it.
+    const other = Store.open(db, { now: clock.now, newId: idMaker('0198f100') });
+    clock.set(parseHlc(b.action.hlc).ms + 120_000);
+    const c = other.applyLocal({ collection: 'notes', entityId: NOTE, type: 'update', payload: { title: 'elsewhere' } });
+    clock.set(parseHlc(a.action.hlc).ms);
+    const d = store.applyLocal({ collection: 'notes', entityId: NOTE, type: 'update', payload: { title: 'here' } });
+    expect(d.action.hlc > c.action.hlc).toBe(true);
+  });
+
   it('keeps the clock and client id in the database: reopening continues where it stopped', async () => {
     const db = await memoryDb();
     const clock = fakeClock(1_800_000_000_000);
