@@ -47,25 +47,51 @@ export const CONTENT_SECURITY_POLICY = [
 /** A year; without includeSubDomains, which would bind sibling hosts this server knows nothing of. */
 export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
 
-/** HSTS only over HTTPS: on plain http a browser ignores it, and localhost must stay reachable. */
-export function securityHeaders(opts: { servedOverHttps: boolean }): MiddlewareHandler<AppEnv> {
+/**
+ * Headers every response of a middleware's scope carries. Behind @hono/node-server they go on Node's
+ * response before the route runs (setHeader; its writeHead adds the route's own headers to them),
+ * not on c.res.headers after it: touching c.res.headers turns hono's plain header object into a
+ * web Headers, which node-server then validates, sorts and copies back into a plain object for
+ * writeHead. That was ~4% of the server's CPU per push (bench push, postgres/16-spaces). A route
+ * that sets one of these headers itself wins over the value here, so it must set the same value
+ * (eventsRoute.ts: streamSSE's Cache-Control). Without Node's
+ * response (app.request() in tests) they are set on c.res.headers after the route, as before.
+ */
+function alwaysHeaders(headersFor: (c: Context<AppEnv>) => readonly (readonly [string, string])[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const outgoing = c.env?.outgoing;
+    const headers = headersFor(c);
+    if (outgoing !== undefined && !outgoing.headersSent) {
+      for (const [name, value] of headers) outgoing.setHeader(name, value);
+      return next();
+    }
     await next();
-    if (opts.servedOverHttps || new URL(c.req.url).protocol === 'https:') c.res.headers.set('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
-    c.res.headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    c.res.headers.set('X-Content-Type-Options', 'nosniff');
-    c.res.headers.set('Referrer-Policy', 'no-referrer');
-    c.res.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
-    c.res.headers.set('X-Frame-Options', 'DENY');
+    for (const [name, value] of headers) c.res.headers.set(name, value);
   };
 }
 
+const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ['Content-Security-Policy', CONTENT_SECURITY_POLICY],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['X-Frame-Options', 'DENY'],
+];
+const WITH_HSTS: readonly (readonly [string, string])[] = [['Strict-Transport-Security', STRICT_TRANSPORT_SECURITY], ...SECURITY_HEADERS];
+
+/**
+ * HSTS only over HTTPS: on plain http a browser ignores it, and localhost must stay reachable.
+ * (The request URL's scheme, which the URL parser lowercases, read without parsing the URL again.)
+ */
+export function securityHeaders(opts: { servedOverHttps: boolean }): MiddlewareHandler<AppEnv> {
+  return alwaysHeaders((c) => (opts.servedOverHttps || /^https:/i.test(c.req.url) ? WITH_HSTS : SECURITY_HEADERS));
+}
+
+const NO_STORE: readonly (readonly [string, string])[] = [['Cache-Control', 'no-store']];
+
 /** API answers are personal and live: no cache (browser, proxy or service worker) may keep them. */
 export function noStore(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await next();
-    c.res.headers.set('Cache-Control', 'no-store');
-  };
+  return alwaysHeaders(() => NO_STORE);
 }
 
 /**

@@ -31,7 +31,7 @@ export function eventsRoute(deps: AppDeps): Hono<AppEnv> {
       securityEvent(logger, 'limit_refused', { address: clientAddress(c), limit: 'live_streams', userId: session.userId });
       return retryLater(c, 429, 'too_many_streams', `at most ${config.liveStreamsPerAccount} live streams per account`, 30_000);
     }
-    return streamSSE(c, async (stream: SSEStreamingApi) => {
+    const res = streamSSE(c, async (stream: SSEStreamingApi) => {
       let sent = -1;
       const sendHead = (head: number): void => {
         if (head <= sent || stream.closed || stream.aborted) return;
@@ -68,6 +68,10 @@ export function eventsRoute(deps: AppDeps): Hono<AppEnv> {
         unregister();
       }
     });
+    // streamSSE says Cache-Control: no-cache. Over a socket the API's no-store (noStore, middleware.ts)
+    // goes on Node's response first and a route's own header wins, so the route says no-store itself.
+    res.headers.set('Cache-Control', 'no-store');
+    return res;
   });
 
   return app;

@@ -2,8 +2,9 @@
 // connections, JSON-only API posts, HSTS when served over HTTPS.
 
 import net from 'node:net';
+import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STRICT_TRANSPORT_SECURITY } from '../../../src/server/middleware';
+import { CONTENT_SECURITY_POLICY, STRICT_TRANSPORT_SECURITY } from '../../../src/server/middleware';
 import { createTestServer, type TestServer } from '../../../src/server/testing';
 import { createTestDatabase, type TestDatabase } from '../backends';
 import { expectError, sleep } from '../helpers';
@@ -62,6 +63,52 @@ describe('slow and numerous clients', () => {
       );
     }
     expect(status).toBe(200);
+  });
+});
+
+// Over a real socket the security headers go on Node's response before the route runs
+// (middleware.ts, alwaysHeaders), not through c.res.headers as under app.request().
+describe('security headers over a real socket', () => {
+  let db: TestDatabase;
+  let live: Listening;
+  let https: Listening;
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    live = await listen(db);
+    https = await listen(db, { config: { servedOverHttps: true } });
+  });
+  afterAll(async () => {
+    await live?.server.close();
+    await https?.server.close();
+    await db?.drop();
+  });
+
+  const expectSecurityHeaders = (res: Response, hsts: boolean) => {
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('strict-transport-security')).toBe(hsts ? STRICT_TRANSPORT_SECURITY : null);
+  };
+
+  it('puts them on answers, refusals and errors alike, once each; HSTS only when served over HTTPS', async () => {
+    const { token } = await live.register();
+    const push = (at: Listening, auth: string) =>
+      at.fetch('/api/sync/push', { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ clientId: uuidv7(), actions: [] }) });
+    const responses = [await live.fetch('/api/health'), await push(live, `Bearer ${token}`), await push(live, 'Bearer nope'), await live.fetch('/api/nothing-here')];
+    // An empty batch is a 400: an answer of the push route with its own headers.
+    expect(responses.map((r) => r.status)).toEqual([200, 400, 401, 404]);
+    for (const res of responses) {
+      expectSecurityHeaders(res, false);
+      await res.arrayBuffer();
+    }
+    expect(responses[1]!.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(responses[2]!.headers.get('www-authenticate')).toBe('Bearer');
+    const viaProxy = await https.fetch('/api/health');
+    expectSecurityHeaders(viaProxy, true);
+    await viaProxy.arrayBuffer();
   });
 });
 

@@ -110,6 +110,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const inFlight = options.pushGroupsInFlight ?? GROUPS_IN_FLIGHT;
   const groups = inFlight > 0 ? new PushGroups(pushSql, hooks, inFlight) : undefined;
 
+  // Made once, not per push (the spread showed in the push's profile).
+  const pushOptions = { ...options, hooks, bindings, ...(groups ? { groups } : {}) };
+
   const readHead = async (spaceId: string): Promise<number> => {
     const [row] = await sql<{ head: string }[]>`SELECT head FROM spaces WHERE id = ${spaceId}`;
     return row ? Number(row.head) : 0;
@@ -205,7 +208,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       (await sql`DELETE FROM tokens WHERE expires_at <= ${now}`).count +
       (await sql`DELETE FROM deleted_account_tokens WHERE expires_at <= ${now}`).count,
 
-    push: (input) => pushOnPostgres(pushSql, input, { ...options, hooks, bindings, ...(groups ? { groups } : {}) }),
+    push: (input) => pushOnPostgres(pushSql, input, pushOptions),
 
     pull: async (spaceId, cursor, limit, maxBytes = Infinity): Promise<PullPage> => {
       // Head first: everything with seq <= head committed with or before it, so the page below has
