@@ -33,6 +33,7 @@ interface Binder {
 }
 
 const TRANSIENT = -1;
+const KEEP_BYTES = 1 << 20;
 const encoder = new TextEncoder();
 let binder: Binder | null = null;
 
@@ -65,13 +66,24 @@ export function bindFast(stmt: PreparedStatement, values: readonly SqlValue[]): 
     else if (v instanceof Uint8Array) need += v.byteLength;
     else if (v !== null && v !== undefined && typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean' && typeof v !== 'string') return false;
   }
-  if (need > b.size) {
+  // The reused buffer stays small (a write's values); a pulled page's statement (up to 4 MB of JSON,
+  // chunks.ts) gets one of its own, freed when it is bound.
+  const own = need > KEEP_BYTES;
+  if (!own && need > b.size) {
     if (b.scratch) b.free(b.scratch);
     b.size = Math.max(need, 2 * b.size, 4096);
     b.scratch = b.alloc(b.size);
   }
-  const dbp = (db as { pointer: number }).pointer;
-  let at = b.scratch;
+  const buffer = own ? b.alloc(need) : b.scratch;
+  try {
+    return bindInto(b, p, (db as { pointer: number }).pointer, values, buffer);
+  } finally {
+    if (own) b.free(buffer);
+  }
+}
+
+function bindInto(b: Binder, p: number, dbp: number, values: readonly SqlValue[], buffer: number): boolean {
+  let at = buffer;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const n = i + 1;
@@ -89,7 +101,10 @@ export function bindFast(stmt: PreparedStatement, values: readonly SqlValue[]): 
       else if (Math.abs(v) < 2 ** 63) rc = b.raw.sqlite3_bind_int64(p, n, BigInt(v));
       else return false; // oo1 decides what an integral double past int64 becomes
     } else if (typeof v === 'boolean') rc = b.raw.sqlite3_bind_int(p, n, v ? 1 : 0);
-    else if (typeof v === 'bigint') rc = b.raw.sqlite3_bind_int64(p, n, v);
+    else if (typeof v === 'bigint') {
+      if (v < -(2n ** 63n) || v >= 2n ** 63n) return false; // oo1 refuses it with its own error
+      rc = b.raw.sqlite3_bind_int64(p, n, v);
+    }
     else if (v instanceof Uint8Array) {
       b.heap().set(v, at);
       rc = b.raw.sqlite3_bind_blob(p, n, at, v.byteLength, TRANSIENT);

@@ -83,6 +83,7 @@ describe('bindFast', () => {
       expect(bindFast(stmt, ['one'])).toBe(false);
       expect(bindFast(stmt, ['one', new Int8Array(2)])).toBe(false);
       expect(bindFast(stmt, ['one', 2 ** 64])).toBe(false);
+      expect(bindFast(stmt, ['one', 2n ** 63n])).toBe(false);
       expect(bindFast(stmt, ['one', 2])).toBe(true);
     } finally {
       stmt.finalize();
