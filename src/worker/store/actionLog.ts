@@ -94,14 +94,16 @@ export function appendActions(db: Db, entries: readonly { readonly action: Actio
 export interface ActionMark {
   readonly status: ActionStatus;
   readonly serverSeq: number | null;
+  /** Where it stands in the log (absent for an action the page itself adds). */
+  readonly localSeq?: number;
 }
 
 /** Where each of `ids` already in the log stands (one query for a pulled page); absent ids are new. */
 export function actionMarks(db: Db, ids: readonly string[]): Map<string, ActionMark> {
   const marks = new Map<string, ActionMark>();
   if (ids.length === 0) return marks;
-  const rows = selectRows(db, `SELECT id, status, server_seq FROM actions WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
-  for (const r of rows) marks.set(text(r, 'id'), { status: text(r, 'status') as ActionStatus, serverSeq: intOrNull(r, 'server_seq') });
+  const rows = selectRows(db, `SELECT id, status, server_seq, local_seq FROM actions WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
+  for (const r of rows) marks.set(text(r, 'id'), { status: text(r, 'status') as ActionStatus, serverSeq: intOrNull(r, 'server_seq'), localSeq: int(r, 'local_seq') });
   return marks;
 }
 
@@ -125,6 +127,12 @@ export function markAckedMany(db: Db, acks: ReadonlyMap<string, number | null>):
      WHERE actions.id = j.id`,
     [JSON.stringify([...acks])],
   );
+}
+
+/** Removes these logged actions (a page re-adds them: pagePlan.ts `replaced`). */
+export function deleteActions(db: Db, ids: readonly string[]): void {
+  if (ids.length === 0) return;
+  run(db, `DELETE FROM actions WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
 }
 
 /** The server refused the action as invalid: keep it, with the reason, out of the upload queue. */

@@ -38,11 +38,22 @@ export interface PagePlan {
   readonly entities: Map<string, PlannedEntity>;
   /** Snapshot actions of the page (new or not), in page order: what they cover is pruned. */
   readonly snapshotIds: readonly string[];
+  /**
+   * Logged actions an own snapshot earlier in the page stands for (acknowledged, seq never learned,
+   * logged before it: pageSnapshots.ts), which the page then serves: one at a time, the snapshot
+   * prunes each and it comes back as new. So their rows go before the page's are appended, and
+   * they are in `fresh` at their place in the page.
+   */
+  readonly replaced: readonly string[];
 }
 
 /** Plans a page against the log's marks of its ids (absent: not logged). `marks` is not changed. */
-export function planPage(actions: readonly PagedAction[], logged: ReadonlyMap<string, ActionMark>): PagePlan {
+export function planPage(actions: readonly PagedAction[], logged: ReadonlyMap<string, ActionMark>, localClientId?: string): PagePlan {
   const marks = new Map(logged);
+  // Per entity, the log position of the latest own snapshot the page has named so far (a new one
+  // goes after every logged row).
+  const ownSnapshotAt = new Map<string, number>();
+  const replaced: string[] = [];
   const fresh: PagePlan['fresh'] = new Map();
   const acks = new Map<string, number | null>();
   const entities = new Map<string, PlannedEntity>();
@@ -63,7 +74,14 @@ export function planPage(actions: readonly PagedAction[], logged: ReadonlyMap<st
   actions.forEach((a, at) => {
     const seq = a.seq ?? null;
     if (a.type === 'snapshot') snapshotIds.push(a.id);
-    const mark = marks.get(a.id);
+    let mark = marks.get(a.id);
+    const key = entityKey(a.collection, a.entityId);
+    const standsFor = ownSnapshotAt.get(key);
+    if (mark && standsFor !== undefined && mark.status === 'acked' && mark.serverSeq === null && mark.localSeq !== undefined && mark.localSeq < standsFor) {
+      replaced.push(a.id);
+      mark = undefined;
+    }
+    if (a.type === 'snapshot' && a.clientId === localClientId) ownSnapshotAt.set(key, mark?.localSeq ?? Infinity);
     if (mark) {
       if (mark.status !== 'acked' || (seq !== null && mark.serverSeq === null)) {
         ack(a.id, seq);
@@ -83,7 +101,7 @@ export function planPage(actions: readonly PagedAction[], logged: ReadonlyMap<st
     marks.set(a.id, { status: 'acked', serverSeq: seq });
     touch(a).fresh.push({ at, action });
   });
-  return { fresh, acks, acked, entities, snapshotIds };
+  return { fresh, acks, acked, entities, snapshotIds, replaced };
 }
 
 /**

@@ -16,7 +16,7 @@ import type { CollectionName } from '../../../sync/collections';
 import { entityKey, type Conflict, type EntityState } from '../../../sync/merge';
 import type { TextDocCache } from '../../../sync/text/yjsText';
 import type { Db } from '../../db/sql';
-import { actionMarks, appendActions, markAckedMany } from '../actionLog';
+import { actionMarks, appendActions, deleteActions, markAckedMany } from '../actionLog';
 import { loadEntities, saveEntities } from '../entityRows';
 import { foldPage } from './pageFold';
 import { planPage, type PagedAction, type PlannedEntity } from './pagePlan';
@@ -33,10 +33,11 @@ export interface PageOutcome {
 
 /** Applies a page's actions to the log and the rows (collections already checked). */
 export function applyPage(db: Db, actions: readonly PagedAction[], localClientId: string, cache: TextDocCache): PageOutcome {
-  const plan = planPage(actions, actionMarks(db, actions.map((a) => a.id)));
+  const plan = planPage(actions, actionMarks(db, actions.map((a) => a.id)), localClientId);
   const rows = loadRows(db, plan.entities);
   const folded = foldPage(plan.entities, rows, localClientId, cache);
   markAckedMany(db, plan.acks);
+  deleteActions(db, plan.replaced);
   appendActions(db, [...plan.fresh.values()]);
   // The device's log follows the server's: what a snapshot covers goes here too.
   pruneCoveredBy(db, plan.snapshotIds, localClientId);

@@ -161,7 +161,29 @@ describe('a pulled page merged set-wise equals its actions applied one at a time
         paged.db.close();
         single.db.close();
       }),
-      params,
+      {
+        ...params,
+        // Seed 1104585945 (CI): an own snapshot, then an action the device had logged without its
+        // seq, served after the snapshot. One at a time the snapshot prunes it and it comes back as
+        // new; the page must do the same (pagePlan.ts `replaced`).
+        examples: [
+          [
+            {
+              steps: [
+                { kind: 'edit', device: 0, at: 0, del: 0, insert: 'bc' },
+                { kind: 'sync', from: 0, to: 0 },
+              ],
+              plain: [],
+              snapshots: [[1, 0.5, 0]],
+              known: [2 / 3],
+              localClient: 1,
+              ownPending: false,
+              repeats: [],
+              cuts: [],
+            },
+          ],
+        ],
+      },
     );
   }, 120_000);
 });
