@@ -64,7 +64,7 @@ export function bindFast(stmt: PreparedStatement, values: readonly SqlValue[]): 
   for (const v of values) {
     if (typeof v === 'string') need += v.length * 3;
     else if (v instanceof Uint8Array) need += v.byteLength;
-    else if (v !== null && v !== undefined && typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean' && typeof v !== 'string') return false;
+    else if (v !== null && v !== undefined && typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean') return false;
   }
   // The reused buffer stays small (a write's values); a pulled page's statement (up to 4 MB of JSON,
   // chunks.ts) gets one of its own, freed when it is bound.

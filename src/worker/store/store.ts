@@ -126,9 +126,15 @@ export class Store {
   /**
    * Copies the WAL's pages back into the database (pragmas.ts: commits do not, up to a ceiling),
    * so the WAL restarts small. For when nothing waits: the sync engine calls it before a cycle.
+   * Best effort, never throws: one that cannot run now (storage full, say) loses nothing, as the
+   * WAL holds every commit, and the next call or the ceiling tries again.
    */
   checkpoint(): void {
-    this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    try {
+      this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    } catch {
+      // see above
+    }
   }
 
   /** A new action id (UUIDv7 in the app). */

@@ -146,7 +146,9 @@ export class SyncEngine {
         run: async () => {
           // One cycle at a time per database, even across a sign-out and sign-in.
           const cycle = this.lastCycle.then(() => {
-            this.checkpoint();
+            // What the last cycle pulled (and the local writes since) goes from the WAL back into the
+            // database before this one uploads: a pulled page's commit never pays it (pragmas.ts).
+            this.store.checkpoint();
             this.changes.begin();
             return runSyncCycle(this.store.clientId, this.syncStore, run.transport, this.env.cycle);
           });
@@ -180,20 +182,6 @@ export class SyncEngine {
 
   private current(run: Running): boolean {
     return this.running === run && !run.stopped;
-  }
-
-  /**
-   * Copies what the last cycle pulled (and the local writes since) from the WAL back into the
-   * database, before this cycle uploads: a pulled page's commit never pays a checkpoint (pragmas.ts),
-   * and by now the pages have read what it changed. A checkpoint that cannot run now (storage full,
-   * say) loses nothing: the WAL holds every commit, and the next cycle or the ceiling tries again.
-   */
-  private checkpoint(): void {
-    try {
-      this.store.checkpoint();
-    } catch {
-      // see above
-    }
   }
 
   private halt(): void {
