@@ -14,7 +14,7 @@ import type { ConflictEntry } from '../api';
 import { findConflict, listOpenConflicts, openConflictsOf, resolveConflict, type StoredConflict } from '../store/conflicts';
 import { NotFoundError } from '../errors';
 import type { NotesService } from './notesService';
-import { inTransaction, textOrNull } from '../db/sql';
+import { inTransaction, selectRow, textOrNull } from '../db/sql';
 import { parseInput } from '../validation';
 
 const ConflictIdSchema = v.pipe(v.number('must be a number'), v.integer(), v.minValue(1));
@@ -30,7 +30,7 @@ export class ConflictService {
     const titleOf = (entityId: string): string => {
       let t = titles.get(entityId);
       if (t === undefined) {
-        const row = db.selectObject('SELECT title FROM notes WHERE id = ?', [entityId]);
+        const row = selectRow(db, 'SELECT title FROM notes WHERE id = ?', [entityId]);
         t = row ? (textOrNull(row, 'title') ?? '') : '';
         titles.set(entityId, t);
       }

@@ -5,7 +5,7 @@ import { fieldStamp, isVisible, lastChangedStamp, type EntityState } from '../..
 import { maxStamp, stampMs } from '../../sync/stamp';
 import type { Note, NoteSummary } from '../api';
 import type { NoteForExport } from '../files/exportFormat';
-import { int, selectRow, text, textOrNull, type Db, type Row } from '../db/sql';
+import { int, selectRow, selectRows, text, textOrNull, type Db, type Row } from '../db/sql';
 import { SNIPPET_SOURCE_CHARS, snippetOf } from '../../sync/snippet';
 
 export { snippetOf };
@@ -53,11 +53,9 @@ export function listNotes(db: Db, limit?: number): NoteSummary[] {
 /** The list rows of the notes `ids` that are visible (any order); the others are not listed. */
 export function noteSummaries(db: Db, ids: readonly string[]): NoteSummary[] {
   if (ids.length === 0) return [];
-  return db
-    .selectObjects(`SELECT ${summaryColumns} FROM notes WHERE id IN (SELECT value FROM json_each(?)) AND visible = 1`, [
-      JSON.stringify(ids),
-    ])
-    .map(rowToSummary);
+  return selectRows(db, `SELECT ${summaryColumns} FROM notes WHERE id IN (SELECT value FROM json_each(?)) AND visible = 1`, [
+    JSON.stringify(ids),
+  ]).map(rowToSummary);
 }
 
 function rowToNote(r: Row): Note {
@@ -80,7 +78,10 @@ function rowToNote(r: Row): Note {
 
 /** A visible note, or null when it does not exist or is deleted. */
 export function getNote(db: Db, id: string): Note | null {
-  const r = db.selectObject(
+  // Through the statement cache: compiling this query took ~0.4 ms of a read round trip's ~1 ms
+  // (the app, headless Chromium, after 5 ms idle), four times its run.
+  const r = selectRow(
+    db,
     `SELECT id, title, body, title_stamp, body_stamp, body_edited, created_stamp, changed_stamp, ${hasPending} AS pending
      FROM notes WHERE id = ? AND visible = 1`,
     [id],
