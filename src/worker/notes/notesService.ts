@@ -62,9 +62,9 @@ export interface ServiceEnv extends StoreDeps {
   /** When given, the search index catches up soon after writes (searchIndex.ts); else before each search only. */
   readonly timers?: IndexTimers;
   /**
-   * Runs `announce` once the write's caller has its answer (the worker: the next task, after Comlink
-   * has posted the reply). Telling the pages and sync is not part of the write: the page waiting on
-   * it should not wait for them. Without it (tests), they are told before the call returns.
+   * Runs `announce` once the write's caller has its answer (the worker: a moment after Comlink has
+   * posted the reply, main.ts). Telling the pages and sync is not part of the write: the page waiting
+   * on it should not wait for them. Without it (tests), they are told before the call returns.
    */
   readonly afterReply?: (announce: () => void) => void;
 }
@@ -88,6 +88,8 @@ export class NotesService {
   readonly changes = new ChangeHub();
   private readonly localWriteListeners = new Set<(upload: boolean) => void>();
   private opening: Promise<Opened> | undefined;
+  /** Local writes answered and not yet announced (localWriteDone). */
+  private unannounced: { readonly ids: Set<string>; upload: boolean } | null = null;
 
   constructor(private readonly env: ServiceEnv) {}
 
@@ -220,22 +222,35 @@ export class NotesService {
 
   /**
    * After a committed local write: tell the pages what changed, and sync that something is pending,
-   * once the caller has its answer (env.afterReply). The write is committed already: a listener that
-   * fails loses nothing (the action is pending in the log, and the next sync cycle sends it).
+   * once the caller has its answer (env.afterReply). Writes answered before that moment are told
+   * together, as one change event and one sync trigger (a burst of saves is one list refresh on
+   * every page). The write is committed already: a listener that fails loses nothing (the action is
+   * pending in the log, and the next sync cycle sends it).
    */
   localWriteDone(entityIds: readonly string[], upload = true): void {
-    const announce = (): void => {
-      this.changes.publish(entityIds);
-      for (const l of this.localWriteListeners) {
-        try {
-          l(upload);
-        } catch (e) {
-          console.error('notes: a local write listener failed', e);
-        }
+    if (!this.env.afterReply) return this.announce(entityIds, upload);
+    if (this.unannounced) {
+      for (const id of entityIds) this.unannounced.ids.add(id);
+      this.unannounced.upload ||= upload;
+      return;
+    }
+    const batch = { ids: new Set(entityIds), upload };
+    this.unannounced = batch;
+    this.env.afterReply(() => {
+      this.unannounced = null;
+      this.announce([...batch.ids], batch.upload);
+    });
+  }
+
+  private announce(entityIds: readonly string[], upload: boolean): void {
+    this.changes.publish(entityIds);
+    for (const l of this.localWriteListeners) {
+      try {
+        l(upload);
+      } catch (e) {
+        console.error('notes: a local write listener failed', e);
       }
-    };
-    if (this.env.afterReply) this.env.afterReply(announce);
-    else announce();
+    }
   }
 
   private opened(): Promise<Opened> {

@@ -84,7 +84,7 @@ describe('NotesService (the API the page calls)', () => {
     expect(await service.getNote(id)).toBeNull();
   });
 
-  it('answers a write before telling the pages and sync about it; a failing listener loses no write', async () => {
+  it('answers writes before telling the pages and sync about them, together; a failing listener loses no write', async () => {
     const later: (() => void)[] = [];
     const { service } = await openService({ afterReply: (announce) => void later.push(announce) });
     const events: ChangeEvent[] = [];
@@ -96,11 +96,20 @@ describe('NotesService (the API the page calls)', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const n = await service.createNote({ title: 'x' });
     await service.updateNote(n.id, { title: 'y' });
-    // Both calls have answered; nobody has heard of them yet.
+    const other = await service.createNote({ title: 'z' });
+    // Every call has answered; nobody has heard of them yet, and one announcement is due for all.
     expect(events).toEqual([]);
     expect(localWrites).not.toHaveBeenCalled();
+    expect(later).toHaveLength(1);
     for (const announce of later.splice(0)) announce();
-    expect(events).toEqual([{ entityIds: [n.id] }, { entityIds: [n.id] }]);
+    expect(events).toEqual([{ entityIds: [n.id, other.id] }]);
+    expect(localWrites).toHaveBeenCalledTimes(1);
+    expect(localWrites).toHaveBeenCalledWith(true);
+    // The next write is announced on its own.
+    await service.updateNote(other.id, { title: 'zz' });
+    expect(later).toHaveLength(1);
+    for (const announce of later.splice(0)) announce();
+    expect(events.at(-1)).toEqual({ entityIds: [other.id] });
     expect(localWrites).toHaveBeenCalledTimes(2);
     expect(errors).toHaveBeenCalled();
     errors.mockRestore();
