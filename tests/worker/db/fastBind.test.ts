@@ -26,6 +26,10 @@ const value: fc.Arbitrary<SqlValue> = fc.oneof(
   fc.constant(null),
   fc.string({ unit: 'grapheme', maxLength: 50 }),
   fc.string({ unit: 'binary', maxLength: 20 }), // lone surrogates included
+  // ASCII copied by hand up to 1,024 units (fastBind.ts), then a character that is not: encodeInto
+  // writes the whole string again.
+  fc.tuple(fc.string({ unit: 'binary-ascii', maxLength: 1_100 }), fc.string({ unit: 'grapheme', maxLength: 3 })).map(([ascii, rest]) => ascii + rest),
+  fc.string({ minLength: 1_000, maxLength: 1_100 }),
   fc.integer(),
   fc.maxSafeInteger(),
   fc.double({ noNaN: true }),
