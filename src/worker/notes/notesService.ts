@@ -21,6 +21,7 @@ import {
   type WriteOptions,
 } from '../api';
 import { ChangeHub } from '../tabs/changeHub';
+import { WriteAnnouncer } from './writeAnnouncer';
 import { DatabaseLockedError, NotFoundError, ValidationError, writeError } from '../errors';
 import { getNote, listNotes, noteOfState, noteSummaries } from './noteQueries';
 import { searchNotes } from './search';
@@ -86,12 +87,12 @@ const SummaryIdsSchema = v.pipe(
 
 export class NotesService {
   readonly changes = new ChangeHub();
-  private readonly localWriteListeners = new Set<(upload: boolean) => void>();
+  private readonly announcer: WriteAnnouncer;
   private opening: Promise<Opened> | undefined;
-  /** Local writes answered and not yet announced (localWriteDone). */
-  private unannounced: { readonly ids: Set<string>; upload: boolean } | null = null;
 
-  constructor(private readonly env: ServiceEnv) {}
+  constructor(private readonly env: ServiceEnv) {
+    this.announcer = new WriteAnnouncer(this.changes, env.afterReply);
+  }
 
   async open(): Promise<OpenResult> {
     return (await this.opened()).result;
@@ -216,41 +217,12 @@ export class NotesService {
   /** Calls `listener` after every committed local change; `upload` is false when no action was written
    *  (e.g. a dismissed conflict), so sync only refreshes its status. */
   onLocalWrite(listener: (upload: boolean) => void): () => void {
-    this.localWriteListeners.add(listener);
-    return () => this.localWriteListeners.delete(listener);
+    return this.announcer.onLocalWrite(listener);
   }
 
-  /**
-   * After a committed local write: tell the pages what changed, and sync that something is pending,
-   * once the caller has its answer (env.afterReply). Writes answered before that moment are told
-   * together, as one change event and one sync trigger (a burst of saves is one list refresh on
-   * every page). The write is committed already: a listener that fails loses nothing (the action is
-   * pending in the log, and the next sync cycle sends it).
-   */
+  /** After a committed local write: the pages and sync hear of it once its caller has its answer (writeAnnouncer.ts). */
   localWriteDone(entityIds: readonly string[], upload = true): void {
-    if (!this.env.afterReply) return this.announce(entityIds, upload);
-    if (this.unannounced) {
-      for (const id of entityIds) this.unannounced.ids.add(id);
-      this.unannounced.upload ||= upload;
-      return;
-    }
-    const batch = { ids: new Set(entityIds), upload };
-    this.unannounced = batch;
-    this.env.afterReply(() => {
-      this.unannounced = null;
-      this.announce([...batch.ids], batch.upload);
-    });
-  }
-
-  private announce(entityIds: readonly string[], upload: boolean): void {
-    this.changes.publish(entityIds);
-    for (const l of this.localWriteListeners) {
-      try {
-        l(upload);
-      } catch (e) {
-        console.error('notes: a local write listener failed', e);
-      }
-    }
+    this.announcer.written(entityIds, upload);
   }
 
   private opened(): Promise<Opened> {
