@@ -86,6 +86,8 @@ export interface SimWorldOptions {
   readonly catchUpActions?: number;
   /** The server's RETENTION_DAYS, in ms (0: covered rows deleted at once). */
   readonly retentionMs?: number;
+  /** Most snapshots one compaction makes (compaction.ts COMPACTION_SLICE); default the app's. */
+  readonly compactionSlice?: number;
 }
 
 export async function simWorld(options: SimWorldOptions = {}): Promise<SimWorld> {
@@ -125,6 +127,7 @@ export async function simWorld(options: SimWorldOptions = {}): Promise<SimWorld>
         sync: workerSyncStore(store, (ids) => changed.push(...ids), {
           ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
           ...(options.catchUpActions === undefined ? {} : { catchUpActions: options.catchUpActions }),
+          ...(options.compactionSlice === undefined ? {} : { compactionSlice: options.compactionSlice }),
         }),
         changed,
         transport,

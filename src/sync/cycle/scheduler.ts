@@ -5,7 +5,7 @@
 
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 
-export type SyncTrigger = 'start' | 'online' | 'focus' | 'interval' | 'write' | 'event' | 'manual' | 'retry';
+export type SyncTrigger = 'start' | 'online' | 'focus' | 'interval' | 'write' | 'event' | 'manual' | 'retry' | 'compaction';
 
 export interface Timers {
   set(fn: () => void, ms: number): unknown;

@@ -35,9 +35,12 @@ export interface SyncStore {
   restampPending(serverTime: number): Promise<void>;
   /**
    * After a complete pull: snapshot entities with many actions since their last snapshot and
-   * nothing pending (DESIGN.md section 5, step 4). Returns how many snapshots it queued.
+   * nothing pending (DESIGN.md section 5, step 4), at most a slice of them at a time. Returns how
+   * many snapshots it queued.
    */
   compact?(): Promise<number>;
+  /** More entities are due a snapshot than the last compaction took (the next cycle takes them). */
+  compactionDue?(): boolean;
 }
 
 export interface SyncCycleOptions {
@@ -54,6 +57,8 @@ export interface CycleResult {
   readonly changed: number;
   readonly quarantined: number;
   readonly head: number;
+  /** Snapshots are still due after this cycle's slice: run another cycle for the next. */
+  readonly compactionDue: boolean;
 }
 
 // Pull pages as large as the server serves (its byte budget still bounds them): a bootstrap of
@@ -67,18 +72,21 @@ export async function runSyncCycle(
   options: SyncCycleOptions = {},
 ): Promise<CycleResult> {
   const o = { ...DEFAULTS, ...options };
-  const total = { pushed: 0, pulled: 0, changed: 0, quarantined: 0, head: 0 };
+  const total = { pushed: 0, pulled: 0, changed: 0, quarantined: 0, head: 0, compactionDue: false };
   for (let restarts = 0; ; restarts++) {
     const refused = await pushAll(clientId, store, transport, o, total);
     const outcome = await pullAll(store, transport, o.pullLimit, total);
     if (outcome === 'done') {
       // Snapshots go up at once; the next pull brings them back (and with them the pruning). Not
       // while the server refuses this account's pushes (a limit): they would wait like the rest.
+      // A catch-up's snapshots go a slice a cycle (compactionDue): the cycle, and with it "Synced",
+      // ends once the pull is in, not once thousands of snapshots are made and uploaded.
       if (!refused && store.compact && (await store.compact()) > 0) {
         const again = await pushAll(clientId, store, transport, o, total);
         if (again) throw again;
       }
       if (refused) throw refused;
+      total.compactionDue = store.compactionDue?.() ?? false;
       return total;
     }
     if (restarts >= o.maxRestarts) throw new SyncError('server', 'The server keeps resetting its data; sync stopped');

@@ -31,6 +31,14 @@ export const DEFAULT_SNAPSHOT_EVERY = 20;
  */
 export const CATCH_UP_ACTIONS = 1_000;
 
+/**
+ * Most snapshots one compaction makes (one transaction, pushed in the same cycle); the rest of a
+ * catch-up's go in the cycles after, which the sync engine runs at once. Making all of a catch-up's
+ * at once held the worker for seconds (9,000 snapshots after pulling 100,000 actions: 2.6 s in
+ * Node, the page's calls waiting) and kept the first sync from ending until all were uploaded.
+ */
+export const COMPACTION_SLICE = 500;
+
 export interface EntityRef {
   readonly collection: CollectionName;
   readonly entityId: string;

@@ -12,6 +12,7 @@
 //   account, see account.ts forgetAccount); any other failure: error, with the reason (a refusal
 //   for a limit, e.g. storage_full, keeps everything pending). Failures retry with the
 //   scheduler's backoff, except a 401, which waits for the user to sign in again.
+// A cycle that left snapshots due (a catch-up's, a slice a cycle) is followed by another at once.
 // The live stream ending (its session may have ended elsewhere) triggers a cycle at once, so a
 // device signed out by another one (password change, sign out everywhere, deletion) knows at once.
 // Every status change is published (hooks.status), and pulled changes reach the pages (hooks.changed),
@@ -28,7 +29,7 @@ import type { LiveEvents, OpenLiveEvents } from './liveEvents';
 import { setLastSyncedAt } from '../db/meta';
 import type { Store } from '../store/store';
 import { readSyncStatus, type EnginePhase } from './syncStatus';
-import { workerSyncStore } from './syncStore';
+import { workerSyncStore, type WorkerSyncOptions } from './syncStore';
 import { changeBatch, type ChangeBatch } from './changeBatch';
 
 export interface SyncEngineEnv {
@@ -43,6 +44,8 @@ export interface SyncEngineEnv {
   readonly writeDebounceMs?: number;
   readonly backoff?: BackoffPolicy;
   readonly cycle?: SyncCycleOptions;
+  /** When entities are snapshotted, and how many at a time (syncStore.ts); the app's defaults if absent. */
+  readonly compaction?: WorkerSyncOptions;
 }
 
 export interface SyncEngineHooks {
@@ -78,10 +81,14 @@ export class SyncEngine {
     private readonly env: SyncEngineEnv,
   ) {
     this.changes = changeBatch((ids) => hooks.changed(ids), env.timers, () => store.wallNow());
-    this.syncStore = workerSyncStore(store, (ids) => {
-      this.changes.add(ids);
-      this.publishSoon();
-    });
+    this.syncStore = workerSyncStore(
+      store,
+      (ids) => {
+        this.changes.add(ids);
+        this.publishSoon();
+      },
+      env.compaction,
+    );
   }
 
   status(): SyncStatus {
@@ -154,7 +161,10 @@ export class SyncEngine {
           });
           this.lastCycle = cycle.catch(() => undefined);
           try {
-            await cycle;
+            // The snapshots of a catch-up go a slice a cycle (syncStore.ts): the next cycle at once,
+            // after this one has ended (and said "Synced"), until none are due.
+            const result = await cycle;
+            if (result.compactionDue && this.current(run)) run.scheduler.trigger('compaction');
           } finally {
             this.changes.flush();
           }

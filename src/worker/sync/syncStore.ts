@@ -6,7 +6,7 @@ import type { Action } from '../../sync/action';
 import type { PullResponse } from '../../sync/protocol';
 import type { SyncStore } from '../../sync/cycle/syncCycle';
 import { entitiesOfActions, markAckedMany, requeueOwnAcked } from '../store/actionLog';
-import { appendSnapshot, CATCH_UP_ACTIONS, DEFAULT_SNAPSHOT_EVERY, entitiesDue, resetSnapshotsForNewEpoch } from '../store/compaction';
+import { appendSnapshot, CATCH_UP_ACTIONS, COMPACTION_SLICE, DEFAULT_SNAPSHOT_EVERY, entitiesDue, resetSnapshotsForNewEpoch, type EntityRef } from '../store/compaction';
 import { pruneCoveredBy } from '../store/page/pageSnapshots';
 import { setSyncCursor, setSyncEpoch } from '../db/meta';
 import { restampPending } from '../store/restamp';
@@ -20,6 +20,8 @@ export interface WorkerSyncOptions {
   readonly snapshotEvery?: number;
   /** Actions pulled since the last compaction that make it a catch-up (compaction.ts). */
   readonly catchUpActions?: number;
+  /** Most snapshots one compaction makes; the rest wait for the next cycle (compaction.ts). */
+  readonly compactionSlice?: number;
 }
 
 export function workerSyncStore(store: Store, changed: ChangedEntities, options: WorkerSyncOptions = {}): SyncStore {
@@ -33,6 +35,10 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
   };
   // Actions pulled since the last compaction: many means this device caught up on a backlog.
   let pulled = 0;
+  const slice = Math.max(1, options.compactionSlice ?? COMPACTION_SLICE);
+  // Entities found due and not snapshotted yet (a catch-up finds thousands), with the threshold
+  // they were found at; each later compaction takes the next slice of them.
+  let backlog: { readonly threshold: number; readonly refs: EntityRef[] } | null = null;
   return {
     async pendingActions(limit: number): Promise<Action[]> {
       return store.pendingActions(limit);
@@ -74,6 +80,8 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
     async resetForNewEpoch(epoch: string): Promise<void> {
       // Never wipe local work: what the old server had of ours goes back in the upload queue, and
       // the pulled actions of other devices stay (their devices re-upload them).
+      // Snapshots found due for the old server's seqs are looked for again from the new cursor.
+      backlog = null;
       const entityIds = inTransaction(db, () => {
         const requeued = requeueOwnAcked(db, store.clientId);
         const resnapped = resetSnapshotsForNewEpoch(store);
@@ -85,21 +93,48 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
     },
 
     async compact(): Promise<number> {
-      const candidates = touched === null ? undefined : [...touched];
-      // After a catch-up, every entity it brought with more than one action since its last snapshot
-      // is compacted, not only the busy ones: the next new device then pulls about one action per
-      // note (DESIGN.md section 4), which is what makes its bootstrap fast.
-      const threshold = pulled >= catchUp ? Math.min(every, 2) : every;
-      touched = new Set();
-      pulled = 0;
-      if (candidates !== undefined && candidates.length === 0) return 0;
+      let due: EntityRef[];
+      if (backlog && backlog.refs.length > 0) {
+        // Found due earlier: checked again, as a write or a pulled snapshot may have come since.
+        const { threshold, refs } = backlog;
+        const next = refs.splice(0, slice);
+        try {
+          due = entitiesDue(db, threshold, next.map((e) => e.entityId));
+        } catch (e) {
+          refs.unshift(...next);
+          throw e;
+        }
+      } else {
+        const candidates = touched === null ? undefined : [...touched];
+        // After a catch-up, every entity it brought with more than one action since its last snapshot
+        // is compacted, not only the busy ones: the next new device then pulls about one action per
+        // note (DESIGN.md section 4), which is what makes its bootstrap fast.
+        const threshold = pulled >= catchUp ? Math.min(every, 2) : every;
+        touched = new Set();
+        pulled = 0;
+        if (candidates !== undefined && candidates.length === 0) return 0;
+        const found = entitiesDue(db, threshold, candidates);
+        due = found.splice(0, slice);
+        backlog = { threshold, refs: found };
+      }
       const basis = store.syncCursor;
-      // One transaction for all of them: a commit per snapshot cost more than making it.
-      return inTransaction(db, () => {
-        let made = 0;
-        for (const e of entitiesDue(db, threshold, candidates)) if (appendSnapshot(store, e, basis)) made++;
-        return made;
-      });
+      // One transaction for the slice: a commit per snapshot cost more than making it, and a
+      // slice, not the whole catch-up, is what holds the worker (and so the page's calls) at once.
+      // A slice that cannot be written (a full disk) waits at the head of the backlog for the next.
+      try {
+        return inTransaction(db, () => {
+          let made = 0;
+          for (const e of due) if (appendSnapshot(store, e, basis)) made++;
+          return made;
+        });
+      } catch (e) {
+        backlog?.refs.unshift(...due);
+        throw e;
+      }
+    },
+
+    compactionDue(): boolean {
+      return backlog !== null && backlog.refs.length > 0;
     },
 
     async restampPending(serverTime: number): Promise<void> {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getNote } from '../../../src/worker/notes/noteQueries';
 import { materializedState, replayLog } from '../../../src/worker/store/replay';
-import { canonicalStates, count } from '../helpers';
+import { canonicalStates, count, fillUp } from '../helpers';
 import { simWorld, type SimClient, type SimWorld } from '../syncHelpers';
 
 let world: SimWorld;
@@ -45,6 +45,62 @@ describe('compaction after a catch-up', () => {
     expect((await next.cycle()).pulled).toBe(7);
     for (const [id, title] of titles) expect(getNote(next.db, id)?.title).toBe(title);
     expect(canonicalStates(materializedState(next.db))).toBe(canonicalStates(materializedState(first.db)));
+  });
+
+  it('a catch-up snapshots a slice a cycle: the first cycle ends once the pull is in, the next ones take the rest', async () => {
+    world = await simWorld({ snapshotEvery: 20, catchUpActions: 10, retentionMs: 0, compactionSlice: 4 });
+    const author = await world.client('author');
+    const titles = await history(author, 10, 2); // 30 actions: ten notes due after a catch-up
+    const snapshots = (c: SimClient) => count(c.db, `SELECT count(*) FROM actions WHERE type = 'snapshot'`);
+
+    const first = await world.client('first new device');
+    const r = await first.cycle();
+    expect(r.pulled).toBe(30);
+    expect(r.compactionDue).toBe(true);
+    expect(snapshots(first)).toBe(4);
+    expect(r.pushed).toBe(4);
+
+    // A note written here before the next slice: its write goes up first, and the snapshot after it holds it.
+    const edited = [...titles.keys()][9]!;
+    await first.notes.updateNote(edited, { title: 'edited before its snapshot' });
+    titles.set(edited, 'edited before its snapshot');
+    const second = await first.cycle();
+    expect(second.compactionDue).toBe(true);
+    expect(snapshots(first)).toBeLessThanOrEqual(8);
+    const third = await first.cycle();
+    expect(third.compactionDue).toBe(false);
+    await first.cycle(); // the last snapshots come back and prune the log
+    expect((await first.cycle()).compactionDue).toBe(false);
+    expect(canonicalStates(replayLog(first.db))).toBe(canonicalStates(materializedState(first.db)));
+
+    const served = await world.serverLog();
+    expect(served.every((a) => a.type === 'snapshot')).toBe(true);
+    expect(served).toHaveLength(10);
+    const next = await world.client('next new device');
+    expect((await next.cycle()).pulled).toBe(10);
+    for (const [id, title] of titles) expect(getNote(next.db, id)?.title).toBe(title);
+  });
+
+  it('a slice that cannot be written (a full disk) waits for the next compaction, none lost', async () => {
+    world = await simWorld({ snapshotEvery: 20, catchUpActions: 10, retentionMs: 0, compactionSlice: 3 });
+    const author = await world.client('author');
+    for (let i = 0; i < 6; i++) {
+      const { id } = await author.notes.createNote({ title: `Note ${i}`, body: `${i} `.repeat(3_000) });
+      await author.notes.updateNote(id, { title: `Note ${i} again` });
+      await author.cycle(); // two actions a cycle: never a catch-up of the author's own
+    }
+    const first = await world.client('first new device');
+    expect((await first.cycle()).compactionDue).toBe(true);
+    const snapshots = () => count(first.db, `SELECT count(*) FROM actions WHERE type = 'snapshot'`);
+    expect(snapshots()).toBe(3);
+    first.db.exec('VACUUM'); // no free pages left inside the file for the snapshots to take
+    fillUp(first.db);
+    await expect(first.sync.compact!()).rejects.toThrow();
+    expect(snapshots()).toBe(3);
+    first.db.exec('PRAGMA max_page_count = 1073741823');
+    expect(await first.sync.compact!()).toBe(3);
+    expect(first.sync.compactionDue!()).toBe(false);
+    expect(snapshots()).toBe(6);
   });
 
   it('a cycle that pulled less than a catch-up snapshots only the notes with snapshotEvery actions', async () => {

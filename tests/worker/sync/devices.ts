@@ -9,6 +9,7 @@ import type { LiveEventHandlers, LiveEvents } from '../../../src/worker/sync/liv
 import { NotesService } from '../../../src/worker/notes/notesService';
 import type { Db } from '../../../src/worker/db/sql';
 import { SyncService } from '../../../src/worker/sync/syncService';
+import type { WorkerSyncOptions } from '../../../src/worker/sync/syncStore';
 import { idMaker, memoryDb } from '../helpers';
 import { manualTimers, T0 } from '../syncHelpers';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../../src/sync/protocol';
@@ -63,7 +64,7 @@ export async function startServer(): Promise<TestServer> {
   return server;
 }
 
-export async function makeDevice(server: TestServer, db?: Db): Promise<Device> {
+export async function makeDevice(server: TestServer, db?: Db, compaction?: WorkerSyncOptions): Promise<Device> {
   const database = db ?? (await memoryDb());
   const notes = new NotesService({
     openDatabase: async () => ({ state: 'ready', db: database, storage: 'memory' }),
@@ -97,6 +98,7 @@ export async function makeDevice(server: TestServer, db?: Db): Promise<Device> {
       return s;
     },
     onlineEvents: (listener) => (online = listener),
+    ...(compaction ? { compaction } : {}),
   });
   const statuses: SyncStatus[] = [];
   await sync.subscribeStatus((s) => statuses.push(s));

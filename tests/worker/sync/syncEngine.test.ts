@@ -242,4 +242,30 @@ describe('sync status and accounts', () => {
       pages.mockRestore();
     }
   });
+
+  it('a catch-up says Synced once the pull is in, then snapshots a slice a cycle until none are due', async () => {
+    await start();
+    const author = await device();
+    await author.sync.register('alice', PASSWORD);
+    for (let i = 0; i < 7; i++) {
+      const { id } = await author.notes.createNote({ title: `Note ${i}`, body: '' });
+      await author.notes.updateNote(id, { title: `Note ${i} again` });
+    }
+    author.timers.advance(300);
+    expect(await author.settle()).toMatchObject({ state: 'synced', pendingCount: 0 });
+
+    const fresh = await makeDevice(server, undefined, { catchUpActions: 10, compactionSlice: 3 });
+    const snapshots = () => Number(fresh.db.selectValue(`SELECT count(*) FROM actions WHERE type = 'snapshot'`));
+    let atFirstSynced: number | null = null;
+    await fresh.sync.subscribeStatus((s) => {
+      if (s.state === 'synced' && atFirstSynced === null) atFirstSynced = snapshots();
+    });
+    await fresh.sync.signIn('alice', PASSWORD);
+    expect(await fresh.settle()).toMatchObject({ state: 'synced', pendingCount: 0 });
+    expect(atFirstSynced).toBe(3); // the first cycle's slice, not all seven
+    expect(snapshots()).toBe(7);
+    const notes = await fresh.notes.listNotes();
+    expect(notes.map((n) => n.title).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `Note ${i} again`));
+    expect(await logOf('alice')).toBe(7); // a snapshot per note stands for its two actions on the server
+  });
 });
