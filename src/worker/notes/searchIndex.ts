@@ -61,14 +61,53 @@ export function indexQueuedNotes(db: Db): number {
 }
 
 /**
+ * Windows of INDEX_DELAY_MS a held batch waits without a new page before it runs anyway: a pull
+ * that stopped halfway (the network went) must not leave the index behind for long.
+ */
+export const MAX_QUIET_WINDOWS = 4;
+
+/** Per database, while held: how many pages have held it (a new page restarts the quiet count). */
+const held = new WeakMap<Db, number>();
+
+/**
+ * Holds the batches after writes while more pulled pages are on their way (the sync engine says so
+ * page by page): a catch-up commits a page every ~100 ms, and a batch between them indexed the
+ * notes it had changed so far, so a note changed on many pages was indexed again and again, each
+ * batch holding the worker (the initial sync of 100,000 actions in the browser: 17.6/14.6 s with
+ * the batches against 13.6/12.6 without, alternating runs). A search still indexes first.
+ */
+export function holdIndexing(db: Db, hold: boolean): void {
+  if (hold) held.set(db, (held.get(db) ?? 0) + 1);
+  else held.delete(db);
+}
+
+export function indexingHeld(db: Db): boolean {
+  return held.has(db);
+}
+
+/**
  * Keeps the index close behind the notes: after a commit, one batch a little later (never more than
- * one waiting; a batch with nothing behind writes nothing, so its own commit ends the chain). A batch
- * that fails (the database closed meanwhile, the disk full) is left to the next commit or search.
+ * one waiting; a batch with nothing behind writes nothing, so its own commit ends the chain), later
+ * still while indexing is held and pages keep coming. A batch that fails (the database closed
+ * meanwhile, the disk full) is left to the next commit or search.
  */
 export function indexSoonAfterWrites(db: Db, timers: IndexTimers, onCommit: (listener: () => void) => void): void {
   let waiting = false;
+  let seenPages: number | undefined;
+  let quiet = 0;
   const batch = (): void => {
+    const pages = held.get(db);
+    if (pages !== undefined) {
+      quiet = pages === seenPages ? quiet + 1 : 0;
+      seenPages = pages;
+      if (quiet < MAX_QUIET_WINDOWS) {
+        timers.set(batch, INDEX_DELAY_MS);
+        return;
+      }
+    }
     waiting = false;
+    seenPages = undefined;
+    quiet = 0;
     try {
       if (db.pointer !== undefined) indexQueuedNotes(db);
     } catch {

@@ -11,6 +11,7 @@ import { pruneCoveredBy } from '../store/page/pageSnapshots';
 import { setSyncCursor, setSyncEpoch } from '../db/meta';
 import { restampPending } from '../store/restamp';
 import { inTransaction } from '../db/sql';
+import { holdIndexing } from '../notes/searchIndex';
 import type { Store } from '../store/store';
 
 export type ChangedEntities = (entityIds: readonly string[]) => void;
@@ -63,6 +64,8 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
 
     async applyPage(page: PullResponse): Promise<{ changed: number }> {
       const r = store.applyRemote(page.actions, { cursor: page.cursor, epoch: page.epoch, serverTime: page.serverTime });
+      // The search index catches up once the pages stop coming, not between them (searchIndex.ts).
+      holdIndexing(db, page.hasMore);
       touch(page.actions.map((a) => a.entityId));
       pulled += page.actions.length;
       changed(r.changedIds);

@@ -11,7 +11,7 @@ import type { Db } from '../../../src/worker/db/sql';
 import { listNotes } from '../../../src/worker/notes/noteQueries';
 import { NotesService } from '../../../src/worker/notes/notesService';
 import { searchNotes } from '../../../src/worker/notes/search';
-import { INDEX_DELAY_MS, indexBehind, indexQueuedNotes } from '../../../src/worker/notes/searchIndex';
+import { holdIndexing, INDEX_DELAY_MS, indexBehind, indexQueuedNotes, MAX_QUIET_WINDOWS } from '../../../src/worker/notes/searchIndex';
 import { appendAction, listPendingActions } from '../../../src/worker/store/actionLog';
 import { saveEntity } from '../../../src/worker/store/entityRows';
 import { Store } from '../../../src/worker/store/store';
@@ -109,6 +109,35 @@ describe('deferred search indexing', () => {
     timers.advance(INDEX_DELAY_MS);
     expect(indexBehind(db)).toBe(false);
     expect(count(db, `SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'burst'`)).toBe(3);
+  });
+
+  it('while pulled pages keep coming, the batch waits for the last one, or for a pull that stopped', async () => {
+    const db = await memoryDb();
+    const timers = manualTimers();
+    const service = serviceOver(db, timers);
+    await service.open();
+    holdIndexing(db, true);
+    await service.createNote({ title: 'Pulled', body: 'held back' });
+    for (let page = 0; page < MAX_QUIET_WINDOWS * 3; page++) {
+      timers.advance(INDEX_DELAY_MS);
+      holdIndexing(db, true); // another page, more to come
+    }
+    expect(indexBehind(db)).toBe(true);
+    holdIndexing(db, false); // the last page
+    timers.advance(INDEX_DELAY_MS);
+    expect(indexBehind(db)).toBe(false);
+
+    // A pull that stopped halfway (no last page to release it) holds the index back for a while only.
+    holdIndexing(db, true);
+    await service.createNote({ title: 'Stopped', body: 'halfway' });
+    timers.advance(INDEX_DELAY_MS * MAX_QUIET_WINDOWS);
+    expect(indexBehind(db)).toBe(true);
+    timers.advance(INDEX_DELAY_MS);
+    expect(indexBehind(db)).toBe(false);
+    // A search meanwhile never waits for it.
+    await service.createNote({ title: 'Searched', body: 'straightaway' });
+    expect((await service.searchNotes('straightaway')).length).toBe(1);
+    holdIndexing(db, false);
   });
 
   it('a restart with a queue schedules its batch', async () => {

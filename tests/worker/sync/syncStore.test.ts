@@ -13,6 +13,7 @@ import { appendAction, findAction, listQuarantinedActions } from '../../../src/w
 import { getClockOffset } from '../../../src/worker/db/meta';
 import { getNote, listNotes } from '../../../src/worker/notes/noteQueries';
 import { materializedState, replayLog } from '../../../src/worker/store/replay';
+import { indexingHeld } from '../../../src/worker/notes/searchIndex';
 import { canonicalStates, count, uuidFor } from '../helpers';
 import { replayServerLog, simWorld, type SimWorld } from '../syncHelpers';
 
@@ -172,5 +173,24 @@ describe('applyPage', () => {
     await a.sync.markAcknowledged([action!.id]);
     expect(getNote(a.db, n.id)?.pending).toBe(false);
     expect(a.changed).toEqual([n.id]);
+  });
+});
+
+describe('applyPage and the search index', () => {
+  it('holds the batches after writes while the server has more pages, and lets them go with the last', async () => {
+    world = await simWorld();
+    const a = await world.client('A');
+    for (let i = 0; i < 5; i++) await a.notes.createNote({ title: `Note ${i}` });
+    await a.cycle();
+    const b = await world.client('B');
+    const held: boolean[] = [];
+    const sync = { ...b.sync, applyPage: async (page: Parameters<typeof b.sync.applyPage>[0]) => {
+      const r = await b.sync.applyPage(page);
+      held.push(indexingHeld(b.db));
+      return r;
+    } };
+    await runSyncCycle(b.store.clientId, sync, b.transport, { pullLimit: 2 });
+    expect(held).toEqual([true, true, false]);
+    expect(listNotes(b.db, 10)).toHaveLength(5);
   });
 });
