@@ -24,7 +24,7 @@
 import type { Action, FieldValue } from './action';
 import { isCollectionName, isTextField } from './collections';
 import { maxStamp, minStamp, stampClientId, stampOf, type Stamp } from './stamp';
-import { editText, latestStamp, replaceText, type TextField, type TextState } from './text/textMerge';
+import { editText, editTextRun, latestStamp, replaceText, type RunEdit, type TextField, type TextState } from './text/textMerge';
 import { emptyEntity, fieldStamp, fieldStamps, isDeleted, type Conflict, type ConflictKind, type EntityState, type MergeResult } from './entity';
 
 export * from './entity';
@@ -218,6 +218,51 @@ function deletionConflicts(
     }
   }
   return out;
+}
+
+/**
+ * An action that only edits text fields, made on another device: such actions in a row merge as a
+ * run (mergeTextEditRun). They raise no conflict (a remote edit is never one, only a delete or a
+ * local write on a note deleted elsewhere are) and move no base.
+ */
+export function isRemoteTextEdit(action: Action, localClientId: string | undefined): boolean {
+  return action.type === 'update' && action.clientId !== localClientId && Object.keys(action.payload).length === 0 && action.edits !== undefined && Object.keys(action.edits).length > 0;
+}
+
+/**
+ * mergeAction over a run of remote text edits (isRemoteTextEdit) of an entity that exists and is
+ * not purged, one after another, with each field's document loaded, updated and encoded once for
+ * the run (textMerge.ts editTextRun) instead of once per edit.
+ */
+export function mergeTextEditRun(prev: EntityState, actions: readonly Action[], cache?: TextDocCache): MergeResult {
+  const byField = new Map<string, RunEdit[]>();
+  for (const a of actions) {
+    for (const [field, edit] of Object.entries(a.edits ?? {})) {
+      if (!isText(a.collection, field)) continue;
+      let list = byField.get(field);
+      if (!list) byField.set(field, (list = []));
+      list.push({ base: edit.base, update: edit.update, stamp: stampOf(a) });
+    }
+  }
+  let state = prev;
+  for (const [field, edits] of byField) {
+    const next = editTextRun(textFieldOf(state, field), edits, `${prev.collection}/${prev.id}/${field}`, cache);
+    if (next) state = withText(state, field, next);
+  }
+  return { state, changed: state !== prev, conflicts: [] };
+}
+
+/** The state with a text field as a merge left it (mergeAction's setText, on a whole state). */
+function withText(s: EntityState, field: string, next: TextField): EntityState {
+  const fields: Record<string, FieldValue> = { ...s.fields, [field]: next.value ?? '' };
+  // Edits waiting for a base not seen yet: the field shows nothing until it arrives.
+  if (next.base === undefined) delete fields[field];
+  const stamps: Record<string, Stamp> = next.base === undefined ? s.stamps : { ...s.stamps, [field]: next.base };
+  const texts: Record<string, TextState> = { ...s.texts };
+  if (next.text) texts[field] = next.text;
+  else delete texts[field];
+  const { texts: _old, ...rest } = s;
+  return { ...rest, fields, stamps, ...(Object.keys(texts).length > 0 ? { texts } : {}) };
 }
 
 /** Fold many actions (a pulled page, or a whole log for replay). */

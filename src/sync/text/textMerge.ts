@@ -72,6 +72,39 @@ export function editText(f: TextField, editBase: Stamp, update: string, s: Stamp
   return { value: applied.text, base: f.base, text: { doc: applied.state, edited, waiting: cur.waiting } };
 }
 
+/** An edit of a run (editTextRun): made on `base`, stamped `stamp`. */
+export interface RunEdit {
+  readonly base: Stamp;
+  readonly update: string;
+  readonly stamp: Stamp;
+}
+
+/**
+ * editText folded over `edits` in order, with the edits on the current base applied to its document
+ * at once: one load, one encode, one toString for the run instead of one each (a pulled page of
+ * someone's typing is many edits of one note). The same state as the fold: no edit of a run moves
+ * the base, so each is merged, kept waiting or dropped exactly as alone, and the merged ones give
+ * the document they give one by one (the text depends only on the set of updates applied).
+ */
+export function editTextRun(f: TextField, edits: readonly RunEdit[], key: string, cache?: TextDocCache): TextField | null {
+  const cur = f.text ?? noText;
+  let waiting = cur.waiting;
+  const merged: RunEdit[] = [];
+  for (const e of edits) {
+    if (f.base === undefined || e.base > f.base) {
+      if (!waiting.some((w) => w.stamp === e.stamp)) waiting = [...waiting, { base: e.base, update: e.update, stamp: e.stamp }];
+    } else if (e.base === f.base) merged.push(e);
+  }
+  if (merged.length === 0) return waiting === cur.waiting ? null : { ...f, text: { ...cur, waiting } };
+  const base = f.base!;
+  const applied = applyUpdates({ key, baseStamp: base, baseText: f.value ?? '', doc: cur.doc }, merged.map((e) => e.update), cache);
+  const edited = merged.reduce<Stamp | null>((m, e) => maxStamp(m, e.stamp), cur.edited);
+  if (waiting === cur.waiting && applied.text === f.value && edited === cur.edited && cur.doc !== null && equalBytes(cur.doc, applied.state)) {
+    return null;
+  }
+  return { value: applied.text, base, text: { doc: applied.state, edited, waiting } };
+}
+
 /** Waiting edits as one update per base (what a snapshot carries). */
 export function compactWaiting(waiting: readonly WaitingEdit[]): WaitingEdit[] {
   const byBase = new Map<Stamp, WaitingEdit[]>();

@@ -4,10 +4,11 @@
 //
 // Exactly what folding the page one action at a time would give: merge.ts is per entity, so the
 // order between entities changes nothing, and within one the page order is kept; conflicts come
-// back in page order (each action's in the order merge.ts reported them).
+// back in page order (each action's in the order merge.ts reported them). A run of another
+// device's text edits of one note merges at once (merge.ts mergeTextEditRun), the same state.
 
 import type { CollectionName } from '../../../sync/collections';
-import { isVisible, mergeAction, type Conflict, type EntityState } from '../../../sync/merge';
+import { isRemoteTextEdit, isVisible, mergeAction, mergeTextEditRun, type Conflict, type EntityState } from '../../../sync/merge';
 import type { TextDocCache } from '../../../sync/text/yjsText';
 import type { PlannedEntity } from './pagePlan';
 import { foldSnapshot } from './pageSnapshots';
@@ -40,7 +41,20 @@ export function foldPage(
     const before = rows.get(key);
     let state = before;
     let dirty = false;
-    for (const { at, action } of p.fresh) {
+    for (let i = 0; i < p.fresh.length; ) {
+      // Another device's typing comes as many edits of one note in a row: merged as one run.
+      let end = i;
+      if (state !== undefined && state.purgedStamp === null) while (end < p.fresh.length && isRemoteTextEdit(p.fresh[end]!.action, localClientId)) end++;
+      if (state !== undefined && end - i >= 2) {
+        const merged = mergeTextEditRun(state, p.fresh.slice(i, end).map((f) => f.action), cache);
+        if (merged.changed) {
+          state = merged.state;
+          dirty = true;
+        }
+        i = end;
+        continue;
+      }
+      const { at, action } = p.fresh[i++]!;
       const merged = action.type === 'snapshot' ? foldSnapshot(state, action, localClientId, cache) : mergeAction(state, action, localClientId, cache);
       if (merged.changed) {
         state = merged.state;

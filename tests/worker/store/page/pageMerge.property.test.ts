@@ -2,7 +2,8 @@
 // kind of write) leaves exactly what applying the page's actions one at a time, in order, leaves:
 // the same rows (text documents byte for byte), the same log (rows, order, status, seqs), the same
 // conflicts in the same order, the same clock. Pages hold text edits, replaces, titles, deletes,
-// restores, snapshots, duplicates, and actions the device already has (acked, or its own pending).
+// restores, snapshots, duplicates, and actions the device already has (acked, or its own pending);
+// another device's text edits in a row merge as one run (merge.ts mergeTextEditRun), the same rows.
 // fast-check prints the seed on failure (FC_SEED replays).
 
 import fc from 'fast-check';
