@@ -55,6 +55,8 @@ export interface Probe {
   signInUntilShown(username: string, password: string, notes: number): Promise<number>;
   /** Resolves once the device is signed in, synced, and has nothing left to push. */
   untilSynced(): Promise<void>;
+  /** ms until the device is synced with its history compacted too (no snapshot left to make or push). */
+  untilCompacted(): Promise<number>;
   listCount(): Promise<number>;
 }
 
@@ -147,13 +149,13 @@ const LONG_MS = 30 * TIMEOUT_MS;
  * Subscribes to the sync status; the function it answers waits until the device is signed in,
  * synced and has nothing pending (performance.now() then), or throws on a sync error.
  */
-async function whenSynced(): Promise<() => Promise<number>> {
+async function whenSynced(compacted = false): Promise<() => Promise<number>> {
   const a = api();
   let settleSync: (v: number | Error) => void = () => {};
   const synced = new Promise<number | Error>((r) => (settleSync = r));
   const onStatus = (s: SyncStatus): void => {
     if (!s.account) return;
-    if (s.state === 'synced' && s.pendingCount === 0) settleSync(performance.now());
+    if (s.state === 'synced' && s.pendingCount === 0 && !(compacted && s.compacting === true)) settleSync(performance.now());
     else if (s.state === 'error') settleSync(new Error(`sync failed: ${s.error ?? 'unknown'}`));
   };
   const id = await a.subscribeStatus(Comlink.proxy(onStatus));
@@ -266,6 +268,11 @@ const probe: Probe = {
 
   async untilSynced() {
     await (await whenSynced())();
+  },
+
+  async untilCompacted() {
+    const t0 = performance.now();
+    return (await (await whenSynced(true))()) - t0;
   },
 
   async listCount() {

@@ -170,6 +170,11 @@ export interface SyncStatus {
   readonly errorCode: string | null;
   /** Local changes the server has not acknowledged yet. */
   readonly pendingCount: number;
+  /**
+   * Snapshots of this device's history still to make or upload (after a catch-up, a slice a sync):
+   * housekeeping, not changes, so the state may say synced meanwhile. Absent from an older worker.
+   */
+  readonly compacting?: boolean;
   readonly quarantined: readonly QuarantinedAction[];
   /** Open entries of the Conflicts region (refresh listConflicts when this or a ChangeEvent says so). */
   readonly conflictCount: number;

@@ -57,6 +57,7 @@ export const SyncStatusSchema = v.object({
   error: v.nullable(v.string()),
   errorCode: v.nullable(v.pipe(v.string(), v.maxLength(64))),
   pendingCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  compacting: v.optional(v.boolean()),
   quarantined: v.array(v.object({ actionId: v.string(), entityId: v.string(), reason: v.string() })),
   conflictCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });

@@ -12,6 +12,8 @@ export const metaKeys = {
   syncEpoch: 'sync_epoch',
   clockOffset: 'clock_offset_ms',
   lastSyncedAt: 'last_synced_at',
+  /** Snapshots are still due from a compaction that found more than a slice: the threshold it used. */
+  compactionBacklog: 'compaction_backlog_threshold',
 } as const;
 
 export function getMeta(db: Db, key: string): string | undefined {

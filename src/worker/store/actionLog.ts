@@ -155,6 +155,11 @@ export function countPendingActions(db: Db): number {
   return row ? int(row, 'n') : 0;
 }
 
+/** Snapshots of this device's waiting to go up (housekeeping, so not in countPendingActions). */
+export function hasPendingSnapshots(db: Db): boolean {
+  return selectRow(db, `SELECT 1 AS waiting FROM ${PENDING} AND type = 'snapshot' LIMIT 1`) !== undefined;
+}
+
 export function listQuarantinedActions(db: Db): LoggedAction[] {
   return selectRows(db, `SELECT ${COLUMNS} FROM actions INDEXED BY actions_quarantined WHERE status = 'quarantined' ORDER BY local_seq`).map(rowToLogged);
 }

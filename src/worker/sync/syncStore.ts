@@ -8,7 +8,7 @@ import type { SyncStore } from '../../sync/cycle/syncCycle';
 import { entitiesOfActions, markAckedMany, requeueOwnAcked } from '../store/actionLog';
 import { appendSnapshot, CATCH_UP_ACTIONS, COMPACTION_SLICE, DEFAULT_SNAPSHOT_EVERY, entitiesDue, resetSnapshotsForNewEpoch, type EntityRef } from '../store/compaction';
 import { pruneCoveredBy } from '../store/page/pageSnapshots';
-import { setSyncCursor, setSyncEpoch } from '../db/meta';
+import { deleteMeta, getMeta, metaKeys, setMeta, setSyncCursor, setSyncEpoch } from '../db/meta';
 import { restampPending } from '../store/restamp';
 import { inTransaction } from '../db/sql';
 import { holdIndexing } from '../notes/searchIndex';
@@ -86,6 +86,7 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
       // Snapshots found due for the old server's seqs are looked for again from the new cursor.
       backlog = null;
       const entityIds = inTransaction(db, () => {
+        deleteMeta(db, metaKeys.compactionBacklog);
         const requeued = requeueOwnAcked(db, store.clientId);
         const resnapped = resetSnapshotsForNewEpoch(store);
         setSyncCursor(db, 0);
@@ -111,8 +112,10 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
         const candidates = touched === null ? undefined : [...touched];
         // After a catch-up, every entity it brought with more than one action since its last snapshot
         // is compacted, not only the busy ones: the next new device then pulls about one action per
-        // note (DESIGN.md section 4), which is what makes its bootstrap fast.
-        const threshold = pulled >= catchUp ? Math.min(every, 2) : every;
+        // note (DESIGN.md section 4), which is what makes its bootstrap fast. A backlog the app
+        // closed on is found again (all entities, `touched` is null then) with the threshold it had.
+        const kept = Number(getMeta(db, metaKeys.compactionBacklog));
+        const threshold = pulled >= catchUp ? Math.min(every, 2) : touched === null && kept > 0 ? Math.min(every, kept) : every;
         touched = new Set();
         pulled = 0;
         if (candidates !== undefined && candidates.length === 0) return 0;
@@ -128,6 +131,8 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
         return inTransaction(db, () => {
           let made = 0;
           for (const e of due) if (appendSnapshot(store, e, basis)) made++;
+          if (backlog && backlog.refs.length > 0) setMeta(db, metaKeys.compactionBacklog, String(backlog.threshold));
+          else deleteMeta(db, metaKeys.compactionBacklog);
           return made;
         });
       } catch (e) {
@@ -137,7 +142,7 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
     },
 
     compactionDue(): boolean {
-      return backlog !== null && backlog.refs.length > 0;
+      return backlog ? backlog.refs.length > 0 : getMeta(db, metaKeys.compactionBacklog) !== undefined;
     },
 
     async restampPending(serverTime: number): Promise<void> {

@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getNote } from '../../../src/worker/notes/noteQueries';
 import { materializedState, replayLog } from '../../../src/worker/store/replay';
 import { canonicalStates, count, fillUp } from '../helpers';
+import { runSyncCycle } from '../../../src/sync/cycle/syncCycle';
+import { workerSyncStore } from '../../../src/worker/sync/syncStore';
+import { readSyncStatus } from '../../../src/worker/sync/syncStatus';
 import { simWorld, type SimClient, type SimWorld } from '../syncHelpers';
 
 let world: SimWorld;
@@ -79,6 +82,25 @@ describe('compaction after a catch-up', () => {
     const next = await world.client('next new device');
     expect((await next.cycle()).pulled).toBe(10);
     for (const [id, title] of titles) expect(getNote(next.db, id)?.title).toBe(title);
+  });
+
+  it('the app closed between slices: the next start finds the rest with the catch-up threshold; the status says compacting until then', async () => {
+    world = await simWorld({ snapshotEvery: 20, catchUpActions: 10, retentionMs: 0, compactionSlice: 4 });
+    const author = await world.client('author');
+    await history(author, 10, 2);
+    const first = await world.client('first new device');
+    const compacting = () => readSyncStatus(first.db, { state: 'synced', error: null }).compacting;
+    expect(compacting()).toBe(false);
+    expect((await first.cycle()).compactionDue).toBe(true);
+    expect(compacting()).toBe(true);
+
+    // A restart: a new sync store (nothing in memory), and this cycle pulls nothing of a catch-up.
+    const restarted = workerSyncStore(first.store, () => {}, { snapshotEvery: 20, catchUpActions: 10, compactionSlice: 100 });
+    expect(restarted.compactionDue!()).toBe(true);
+    const r = await runSyncCycle(first.store.clientId, restarted, first.transport);
+    expect(r.compactionDue).toBe(false);
+    expect(compacting()).toBe(false);
+    expect(count(first.db, `SELECT count(*) FROM actions WHERE type = 'snapshot'`)).toBe(10);
   });
 
   it('a slice that cannot be written (a full disk) waits for the next compaction, none lost', async () => {
