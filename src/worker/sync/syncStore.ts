@@ -114,8 +114,14 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
         // is compacted, not only the busy ones: the next new device then pulls about one action per
         // note (DESIGN.md section 4), which is what makes its bootstrap fast. A backlog the app
         // closed on is found again (all entities, `touched` is null then) with the threshold it had.
-        const kept = Number(getMeta(db, metaKeys.compactionBacklog));
-        const threshold = pulled >= catchUp ? Math.min(every, 2) : touched === null && kept > 0 ? Math.min(every, kept) : every;
+        const kept = Number(getMeta(db, metaKeys.compactionBacklog) ?? 0);
+        if (pulled >= catchUp && !(kept > 0)) {
+          // The cycle that caught up ends here, and says Synced, without first scanning the log for
+          // what is due (100,000 actions: ~0.6 s in Node); the next cycle, at once, does (kept > 0).
+          inTransaction(db, () => setMeta(db, metaKeys.compactionBacklog, String(Math.min(every, 2))));
+          return 0;
+        }
+        const threshold = pulled >= catchUp ? Math.min(every, 2) : kept > 0 ? Math.min(every, kept) : every;
         touched = new Set();
         pulled = 0;
         if (candidates !== undefined && candidates.length === 0) return 0;

@@ -36,9 +36,11 @@ describe('compaction after a catch-up', () => {
     titles.set(single.id, 'Only created');
 
     const first = await world.client('first new device');
-    const r = await first.cycle(); // pulls 19 actions (a catch-up), snapshots 6 notes, pushes them
+    const r = await first.cycle(); // pulls 19 actions (a catch-up) and ends: the next cycle compacts
     expect(r.pulled).toBe(19);
-    expect(count(first.db, `SELECT count(*) FROM actions WHERE type = 'snapshot'`)).toBe(6);
+    expect(r.compactionDue).toBe(true);
+    expect(count(first.db, `SELECT count(*) FROM actions WHERE type = 'snapshot'`)).toBe(0);
+    expect((await first.cycle()).pushed).toBe(6); // snapshots 6 notes, pushes them
     await first.cycle(); // its snapshots come back: its log is pruned like the server's
     expect(canonicalStates(replayLog(first.db))).toBe(canonicalStates(materializedState(first.db)));
 
@@ -60,8 +62,11 @@ describe('compaction after a catch-up', () => {
     const r = await first.cycle();
     expect(r.pulled).toBe(30);
     expect(r.compactionDue).toBe(true);
+    expect(snapshots(first)).toBe(0); // the catch-up's cycle ends with the pull
+    const slice = await first.cycle();
+    expect(slice.compactionDue).toBe(true);
     expect(snapshots(first)).toBe(4);
-    expect(r.pushed).toBe(4);
+    expect(slice.pushed).toBe(4);
 
     // A note written here before the next slice: its write goes up first, and the snapshot after it holds it.
     const edited = [...titles.keys()][9]!;
@@ -112,6 +117,7 @@ describe('compaction after a catch-up', () => {
       await author.cycle(); // two actions a cycle: never a catch-up of the author's own
     }
     const first = await world.client('first new device');
+    expect((await first.cycle()).compactionDue).toBe(true);
     expect((await first.cycle()).compactionDue).toBe(true);
     const snapshots = () => count(first.db, `SELECT count(*) FROM actions WHERE type = 'snapshot'`);
     expect(snapshots()).toBe(3);

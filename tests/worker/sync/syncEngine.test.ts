@@ -262,7 +262,7 @@ describe('sync status and accounts', () => {
     });
     await fresh.sync.signIn('alice', PASSWORD);
     expect(await fresh.settle()).toMatchObject({ state: 'synced', pendingCount: 0 });
-    expect(atFirstSynced).toBe(3); // the first cycle's slice, not all seven
+    expect(atFirstSynced).toBe(0); // the cycle that caught up ends with the pull; the next ones snapshot, 3 a cycle
     expect(snapshots()).toBe(7);
     const notes = await fresh.notes.listNotes();
     expect(notes.map((n) => n.title).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `Note ${i} again`));
