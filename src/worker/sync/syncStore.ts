@@ -112,8 +112,9 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
         const candidates = touched === null ? undefined : [...touched];
         // After a catch-up, every entity it brought with more than one action since its last snapshot
         // is compacted, not only the busy ones: the next new device then pulls about one action per
-        // note (DESIGN.md section 4), which is what makes its bootstrap fast. A backlog the app
-        // closed on is found again (all entities, `touched` is null then) with the threshold it had.
+        // note (DESIGN.md section 4), which is what makes its bootstrap fast. Meta keeps the threshold
+        // of a compaction still owed (a catch-up's, or a backlog's), so one the app closed on is found
+        // again at the next start (all entities then: `touched` starts null).
         const kept = Number(getMeta(db, metaKeys.compactionBacklog) ?? 0);
         if (pulled >= catchUp && !(kept > 0)) {
           // The cycle that caught up ends here, and says Synced, without first scanning the log for
@@ -148,7 +149,7 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
     },
 
     compactionDue(): boolean {
-      return backlog ? backlog.refs.length > 0 : getMeta(db, metaKeys.compactionBacklog) !== undefined;
+      return (backlog?.refs.length ?? 0) > 0 || getMeta(db, metaKeys.compactionBacklog) !== undefined;
     },
 
     async restampPending(serverTime: number): Promise<void> {

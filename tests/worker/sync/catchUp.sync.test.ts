@@ -108,6 +108,24 @@ describe('compaction after a catch-up', () => {
     expect(count(first.db, `SELECT count(*) FROM actions WHERE type = 'snapshot'`)).toBe(10);
   });
 
+  it('a second catch-up, after the first one\'s snapshots are all up, is compacted in the cycles after it too', async () => {
+    world = await simWorld({ snapshotEvery: 20, catchUpActions: 10, retentionMs: 0, compactionSlice: 100 });
+    const author = await world.client('author');
+    await history(author, 6, 2);
+    const reader = await world.client('reader');
+    const drain = async () => {
+      for (let i = 0; i < 10; i++) if (!(await reader.cycle()).compactionDue) return;
+      throw new Error('compaction never ended');
+    };
+    expect((await reader.cycle()).compactionDue).toBe(true);
+    await drain();
+    const before = count(reader.db, `SELECT count(*) FROM actions WHERE type = 'snapshot'`);
+    await history(author, 6, 2); // the reader away meanwhile: its next cycle is a catch-up again
+    expect((await reader.cycle()).compactionDue).toBe(true);
+    await drain();
+    expect(count(reader.db, `SELECT count(*) FROM actions WHERE type = 'snapshot'`)).toBe(before + 6);
+  });
+
   it('a slice that cannot be written (a full disk) waits for the next compaction, none lost', async () => {
     world = await simWorld({ snapshotEvery: 20, catchUpActions: 10, retentionMs: 0, compactionSlice: 3 });
     const author = await world.client('author');
