@@ -93,18 +93,7 @@ export function mergeAction(prev: EntityState | undefined, action: Action, local
   }
 
   const setText = (field: string, next: TextField) => {
-    if (fields === base.fields) fields = { ...fields };
-    if (stamps === base.stamps) stamps = { ...stamps };
-    (fields as Record<string, FieldValue>)[field] = next.value ?? '';
-    if (next.base !== undefined) (stamps as Record<string, Stamp>)[field] = next.base;
-    const rest: Record<string, TextState> = { ...texts };
-    if (next.text) rest[field] = next.text;
-    else delete rest[field];
-    texts = Object.keys(rest).length > 0 ? rest : undefined;
-    if (next.base === undefined) {
-      // Edits waiting for a base not seen yet: the field shows nothing until it arrives.
-      delete (fields as Record<string, FieldValue>)[field];
-    }
+    ({ fields, stamps, texts } = withTextField({ fields, stamps, texts }, field, next));
   };
   const key = (field: string) => `${action.collection}/${action.entityId}/${field}`;
 
@@ -252,17 +241,29 @@ export function mergeTextEditRun(prev: EntityState, actions: readonly Action[], 
   return { state, changed: state !== prev, conflicts: [] };
 }
 
-/** The state with a text field as a merge left it (mergeAction's setText, on a whole state). */
+/** The state with a text field as a merge left it. */
 function withText(s: EntityState, field: string, next: TextField): EntityState {
-  const fields: Record<string, FieldValue> = { ...s.fields, [field]: next.value ?? '' };
+  const { texts: _old, ...rest } = s;
+  const { fields, stamps, texts } = withTextField({ fields: s.fields, stamps: s.stamps, texts: s.texts }, field, next);
+  return { ...rest, fields, stamps, ...(texts ? { texts } : {}) };
+}
+
+interface TextParts {
+  readonly fields: EntityState['fields'];
+  readonly stamps: EntityState['stamps'];
+  readonly texts: Readonly<Record<string, TextState>> | undefined;
+}
+
+/** A text field as a merge left it, written into the fields, stamps and texts of a state (new objects where they change). */
+function withTextField(parts: TextParts, field: string, next: TextField): TextParts {
+  const fields: Record<string, FieldValue> = { ...parts.fields, [field]: next.value ?? '' };
   // Edits waiting for a base not seen yet: the field shows nothing until it arrives.
   if (next.base === undefined) delete fields[field];
-  const stamps: Record<string, Stamp> = next.base === undefined ? s.stamps : { ...s.stamps, [field]: next.base };
-  const texts: Record<string, TextState> = { ...s.texts };
+  const stamps = next.base === undefined ? parts.stamps : { ...parts.stamps, [field]: next.base };
+  const texts: Record<string, TextState> = { ...parts.texts };
   if (next.text) texts[field] = next.text;
   else delete texts[field];
-  const { texts: _old, ...rest } = s;
-  return { ...rest, fields, stamps, ...(Object.keys(texts).length > 0 ? { texts } : {}) };
+  return { fields, stamps, texts: Object.keys(texts).length > 0 ? texts : undefined };
 }
 
 /** Fold many actions (a pulled page, or a whole log for replay). */
