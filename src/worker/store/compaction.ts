@@ -16,7 +16,7 @@ import { formatHlc, sendHlc } from '../../sync/hlc';
 import type { EntityState } from '../../sync/merge';
 import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from '../../sync/snapshot';
 import type { Stamp } from '../../sync/stamp';
-import { readClock, writeClock } from '../db/meta';
+import { deleteMeta, getMeta, metaKeys, readClock, setMeta, writeClock } from '../db/meta';
 import { entityKeySql } from '../db/schemaSteps';
 import { inTransaction, run, selectRow, selectRows, text, textOrNull, type Db } from '../db/sql';
 import { appendAction, findAction } from './actionLog';
@@ -38,6 +38,20 @@ export const CATCH_UP_ACTIONS = 1_000;
  * Node, the page's calls waiting) and kept the first sync from ending until all were uploaded.
  */
 export const COMPACTION_SLICE = 500;
+
+/**
+ * The threshold of a compaction still owed (a catch-up's, or a backlog's slices), kept in meta so
+ * an app closed before it was done finds it at its next start; undefined when none is.
+ */
+export function owedCompaction(db: Db): number | undefined {
+  const kept = Number(getMeta(db, metaKeys.compactionBacklog));
+  return kept > 0 ? kept : undefined;
+}
+
+export function setOwedCompaction(db: Db, threshold: number | undefined): void {
+  if (threshold === undefined) deleteMeta(db, metaKeys.compactionBacklog);
+  else setMeta(db, metaKeys.compactionBacklog, String(threshold));
+}
 
 export interface EntityRef {
   readonly collection: CollectionName;

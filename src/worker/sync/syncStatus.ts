@@ -6,7 +6,8 @@ import type { SyncState, SyncStatus } from '../api';
 import { countPendingActions, hasPendingSnapshots, listQuarantinedActions } from '../store/actionLog';
 import { accountDeleted, boundAccount, readSession, sessionExpired } from './account';
 import { countOpenConflicts } from '../store/conflicts';
-import { getLastSyncedAt, getMeta, metaKeys } from '../db/meta';
+import { getLastSyncedAt } from '../db/meta';
+import { owedCompaction } from '../store/compaction';
 import type { Db } from '../db/sql';
 
 /** The engine's side: what it is doing while signed in. */
@@ -30,7 +31,7 @@ export function readSyncStatus(db: Db, phase: EnginePhase | null): SyncStatus {
     error: signedIn && phase.state === 'error' ? phase.error : null,
     errorCode: signedIn && phase.state === 'error' ? (phase.code ?? null) : null,
     pendingCount: countPendingActions(db),
-    compacting: hasPendingSnapshots(db) || getMeta(db, metaKeys.compactionBacklog) !== undefined,
+    compacting: hasPendingSnapshots(db) || owedCompaction(db) !== undefined,
     quarantined: listQuarantinedActions(db).map((q) => ({ actionId: q.action.id, entityId: q.action.entityId, reason: q.error ?? '' })),
     conflictCount: countOpenConflicts(db),
   };

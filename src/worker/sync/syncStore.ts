@@ -6,9 +6,9 @@ import type { Action } from '../../sync/action';
 import type { PullResponse } from '../../sync/protocol';
 import type { SyncStore } from '../../sync/cycle/syncCycle';
 import { entitiesOfActions, markAckedMany, requeueOwnAcked } from '../store/actionLog';
-import { appendSnapshot, CATCH_UP_ACTIONS, COMPACTION_SLICE, DEFAULT_SNAPSHOT_EVERY, entitiesDue, resetSnapshotsForNewEpoch, type EntityRef } from '../store/compaction';
+import { appendSnapshot, CATCH_UP_ACTIONS, COMPACTION_SLICE, DEFAULT_SNAPSHOT_EVERY, entitiesDue, owedCompaction, resetSnapshotsForNewEpoch, setOwedCompaction, type EntityRef } from '../store/compaction';
 import { pruneCoveredBy } from '../store/page/pageSnapshots';
-import { deleteMeta, getMeta, metaKeys, setMeta, setSyncCursor, setSyncEpoch } from '../db/meta';
+import { setSyncCursor, setSyncEpoch } from '../db/meta';
 import { restampPending } from '../store/restamp';
 import { inTransaction } from '../db/sql';
 import { holdIndexing } from '../notes/searchIndex';
@@ -86,7 +86,7 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
       // Snapshots found due for the old server's seqs are looked for again from the new cursor.
       backlog = null;
       const entityIds = inTransaction(db, () => {
-        deleteMeta(db, metaKeys.compactionBacklog);
+        setOwedCompaction(db, undefined);
         const requeued = requeueOwnAcked(db, store.clientId);
         const resnapped = resetSnapshotsForNewEpoch(store);
         setSyncCursor(db, 0);
@@ -115,14 +115,14 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
         // note (DESIGN.md section 4), which is what makes its bootstrap fast. Meta keeps the threshold
         // of a compaction still owed (a catch-up's, or a backlog's), so one the app closed on is found
         // again at the next start (all entities then: `touched` starts null).
-        const kept = Number(getMeta(db, metaKeys.compactionBacklog) ?? 0);
-        if (pulled >= catchUp && !(kept > 0)) {
+        const kept = owedCompaction(db);
+        if (pulled >= catchUp && kept === undefined) {
           // The cycle that caught up ends here, and says Synced, without first scanning the log for
-          // what is due (100,000 actions: ~0.6 s in Node); the next cycle, at once, does (kept > 0).
-          inTransaction(db, () => setMeta(db, metaKeys.compactionBacklog, String(Math.min(every, 2))));
+          // what is due (100,000 actions: ~0.6 s in Node); the next cycle, at once, does (owed, kept).
+          inTransaction(db, () => setOwedCompaction(db, Math.min(every, 2)));
           return 0;
         }
-        const threshold = pulled >= catchUp ? Math.min(every, 2) : kept > 0 ? Math.min(every, kept) : every;
+        const threshold = pulled >= catchUp ? Math.min(every, 2) : kept !== undefined ? Math.min(every, kept) : every;
         touched = new Set();
         pulled = 0;
         if (candidates !== undefined && candidates.length === 0) return 0;
@@ -138,8 +138,7 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
         return inTransaction(db, () => {
           let made = 0;
           for (const e of due) if (appendSnapshot(store, e, basis)) made++;
-          if (backlog && backlog.refs.length > 0) setMeta(db, metaKeys.compactionBacklog, String(backlog.threshold));
-          else deleteMeta(db, metaKeys.compactionBacklog);
+          setOwedCompaction(db, backlog && backlog.refs.length > 0 ? backlog.threshold : undefined);
           return made;
         });
       } catch (e) {
@@ -149,7 +148,7 @@ export function workerSyncStore(store: Store, changed: ChangedEntities, options:
     },
 
     compactionDue(): boolean {
-      return (backlog?.refs.length ?? 0) > 0 || getMeta(db, metaKeys.compactionBacklog) !== undefined;
+      return (backlog?.refs.length ?? 0) > 0 || owedCompaction(db) !== undefined;
     },
 
     async restampPending(serverTime: number): Promise<void> {
