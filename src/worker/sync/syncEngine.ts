@@ -29,6 +29,7 @@ import type { LiveEvents, OpenLiveEvents } from './liveEvents';
 import { setLastSyncedAt } from '../db/meta';
 import type { Store } from '../store/store';
 import { readSyncStatus, type EnginePhase } from './syncStatus';
+import { reasonOf } from './syncFailure';
 import { workerSyncStore, type WorkerSyncOptions } from './syncStore';
 import { changeBatch, type ChangeBatch } from './changeBatch';
 
@@ -280,23 +281,5 @@ export class SyncEngine {
     if (key === this.lastPublished) return;
     this.lastPublished = key;
     this.hooks.status(status);
-  }
-}
-
-/** The reason shown next to "Error", in words. */
-export function reasonOf(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  if (!(e instanceof SyncError)) return `Sync failed on this device: ${message}`;
-  switch (e.kind) {
-    case 'server':
-      return `The server could not sync right now (${message}). Retrying.`;
-    case 'forbidden':
-      return `The server says this device belongs to another account (${message}).`;
-    case 'clock_ahead':
-      return `This device's clock is too far ahead of the server's (${message}). Check the date and time settings.`;
-    case 'refused':
-      return `The server did not take these changes now (${message}). They stay on this device and are sent again later.`;
-    default:
-      return `The server refused to sync (${message}).`;
   }
 }
