@@ -17,6 +17,15 @@ export interface PeerFigures {
   error?: string;
 }
 
+/** A durable write's commit as the access handles saw it (medians over the back-to-back reps). */
+export interface CommitIoFigures {
+  bytesPerCommit: number;
+  /** bytesPerCommit over the page size: about how many pages the commit wrote. */
+  pagesPerCommit: number;
+  writeCallsPerCommit: number;
+  flushP50Ms: number;
+}
+
 export interface MergeFigures {
   history: number;
   batch: number;
@@ -58,6 +67,8 @@ export interface Results {
   pausedWriteP50Ms: number | null;
   pausedBareInsertP50Ms: number | null;
   writeToBareRatio: number | null;
+  /** What the durable write and the bare INSERT each wrote and flushed per commit. */
+  writeIo: { pageSize: number | null; ours: CommitIoFigures | null; bare: CommitIoFigures | null };
   uiRoundTripP50Ms: number | null;
   uiRoundTripP95Ms: number | null;
   /** getNote from the page and back: the call path alone, beside the write's round trip. */
@@ -112,6 +123,7 @@ export function emptyResults(mode: 'full' | 'quick', command: string): Results {
     pausedWriteP50Ms: null,
     pausedBareInsertP50Ms: null,
     writeToBareRatio: null,
+    writeIo: { pageSize: null, ours: null, bare: null },
     uiRoundTripP50Ms: null,
     uiRoundTripP95Ms: null,
     uiReadRoundTripP50Ms: null,

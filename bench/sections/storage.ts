@@ -2,13 +2,18 @@
 // bare INSERT, point read, the list of 10,000 notes, and merge at scale beside the seed design.
 
 import type { Page } from '@playwright/test';
-import type { MergeOptions, ReadOptions, StorageBench, WriteOptions } from '../browser/storage/contract';
+import type { CommitIo, MergeOptions, ReadOptions, StorageBench, WriteOptions } from '../browser/storage/contract';
 import { launchDevice, browserVersion, logPageErrors } from '../lib/chromium';
 import { STORAGE_DIR } from '../lib/build';
 import { serveFiles } from '../lib/httpServer';
 import type { Plan } from '../lib/plan';
-import type { Results } from '../lib/results';
+import type { CommitIoFigures, Results } from '../lib/results';
 import { median, percentile, round } from '../lib/stats';
+
+function ioFigures(io: CommitIo, pageSize: number): CommitIoFigures {
+  const bytes = median(io.bytes);
+  return { bytesPerCommit: Math.round(bytes), pagesPerCommit: round(bytes / pageSize), writeCallsPerCommit: round(median(io.writes)), flushP50Ms: round(median(io.flushMs)) };
+}
 
 type Call<K extends keyof StorageBench> = Awaited<ReturnType<StorageBench[K]>>;
 
@@ -48,6 +53,7 @@ export async function runStorage(plan: Plan, r: Results, log: (s: string) => voi
     r.sizes.pausedWriteReps = w.pausedWriteMs.length;
     r.sizes.pauseMs = plan.writes.pauseMs;
     r.writeToBareRatio = round(median(w.writeMs) / median(w.bareMs));
+    r.writeIo = { pageSize: w.pageSize, ours: ioFigures(w.writeIo, w.pageSize), bare: ioFigures(w.bareIo, w.pageSize) };
     r.sizes.writeReps = w.writeMs.length;
     r.sizes.bareInsertBytes = w.bytesPerRow;
     r.storageSettings = w.settings;

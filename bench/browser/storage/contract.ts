@@ -16,6 +16,13 @@ export interface WriteOptions {
   readonly pauseMs: number;
 }
 
+/** Per commit: bytes the access handles wrote, their write() calls, and the time in flush(). */
+export interface CommitIo {
+  readonly bytes: number[];
+  readonly writes: number[];
+  readonly flushMs: number[];
+}
+
 export interface WriteSamples {
   /** Store.applyLocal of a new note: one action appended and merged, one transaction. */
   readonly writeMs: number[];
@@ -25,6 +32,10 @@ export interface WriteSamples {
   readonly pausedWriteMs: number[];
   readonly pausedBareMs: number[];
   readonly bytesPerRow: number;
+  /** What each back-to-back figure's commit wrote and flushed (writeBehind.ts's counters), in order. */
+  readonly writeIo: CommitIo;
+  readonly bareIo: CommitIo;
+  readonly pageSize: number;
   /** The connection's journal mode and synchronous level, as the app's pragmas left them. */
   readonly settings: string;
 }

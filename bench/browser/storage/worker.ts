@@ -12,9 +12,10 @@ import { DB_FILE, loadSqlite, POOL_CAPACITY, POOL_DIRECTORY } from '../../../src
 import type { Db } from '../../../src/worker/db/sql';
 import { Store } from '../../../src/worker/store/store';
 import { ActionStream, text } from '../../lib/synthetic';
-import type { MergeOptions, MergeSamples, ReadOptions, StorageBench, TextMergeOptions, TextMergeSamples, WriteOptions } from './contract';
+import type { CommitIo, MergeOptions, MergeSamples, ReadOptions, StorageBench, TextMergeOptions, TextMergeSamples, WriteOptions } from './contract';
 import { makeEdit } from '../../../src/sync/text/yjsText';
 import { bindFast } from '../../../src/worker/db/fastBind';
+import { fileIoStats, type FileIoStats } from '../../../src/worker/db/writeBehind';
 import { notesDigest, seedReconcile } from './seedDesign';
 
 type Pool = Awaited<ReturnType<Awaited<ReturnType<typeof loadSqlite>>['installOpfsSAHPoolVfs']>>;
@@ -61,6 +62,18 @@ function applyInPages(store: Store, actions: readonly Action[], size = 1_000): v
   for (let i = 0; i < actions.length; i += size) store.applyRemote(actions.slice(i, i + size));
 }
 
+/** What reached the access handles since `before` (the counters only grow). */
+function ioSince(before: FileIoStats): FileIoStats {
+  const now = fileIoStats();
+  return { writes: now.writes - before.writes, bytes: now.bytes - before.bytes, flushes: now.flushes - before.flushes, flushMs: now.flushMs - before.flushMs };
+}
+
+function addIo(to: CommitIo, io: FileIoStats): void {
+  to.bytes.push(io.bytes);
+  to.writes.push(io.writes);
+  to.flushMs.push(io.flushMs);
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function timerResolutionUs(): number {
@@ -87,11 +100,14 @@ const bench: StorageBench = {
     const insert = db.prepare('INSERT INTO bench_bare (id, data) VALUES (?, ?)');
     const journal = String(db.selectValue('PRAGMA journal_mode'));
     const synchronous = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(db.selectValue('PRAGMA synchronous'))] ?? 'unknown';
+    const pageSize = Number(db.selectValue('PRAGMA page_size'));
     const rnd = Math.random;
+    const writeIo: CommitIo = { bytes: [], writes: [], flushMs: [] };
+    const bareIo: CommitIo = { bytes: [], writes: [], flushMs: [] };
     let bytes = 0;
     let made = 0;
     /** One write and one bare INSERT of the same bytes, in alternating order; `pauseMs` idle before each. */
-    const pair = async (pauseMs: number): Promise<{ write: number; bare: number }> => {
+    const pair = async (pauseMs: number): Promise<{ write: number; bare: number; writeIo: FileIoStats; bareIo: FileIoStats }> => {
       const i = made++;
       const entityId = uuidv7();
       const payload = { title: `Note ${i}`, body: text(o.bodyChars, rnd) };
@@ -102,19 +118,25 @@ const bench: StorageBench = {
       bytes = data.length;
       let write = 0;
       let bare = 0;
+      let writeIoOf: FileIoStats | undefined;
+      let bareIoOf: FileIoStats | undefined;
       const timeWrite = async (): Promise<void> => {
         if (pauseMs > 0) await sleep(pauseMs);
+        const io = fileIoStats();
         const t0 = performance.now();
         store.applyLocal({ collection: 'notes', entityId, type: 'create', payload });
         write = performance.now() - t0;
+        writeIoOf = ioSince(io);
       };
       const timeBare = async (): Promise<void> => {
         if (pauseMs > 0) await sleep(pauseMs);
+        const io = fileIoStats();
         const t0 = performance.now();
         // Bound the way the app binds (fastBind.ts), so the two differ only in what they write.
         if (!bindFast(insert, [rowId, data])) insert.bind([rowId, data]);
         insert.stepReset();
         bare = performance.now() - t0;
+        bareIoOf = ioSince(io);
       };
       // Alternate the order so neither figure always runs on a warmer cache.
       if (i % 2 === 0) {
@@ -124,7 +146,7 @@ const bench: StorageBench = {
         await timeBare();
         await timeWrite();
       }
-      return { write, bare };
+      return { write, bare, writeIo: writeIoOf!, bareIo: bareIoOf! };
     };
     const writeMs: number[] = [];
     const bareMs: number[] = [];
@@ -136,6 +158,8 @@ const bench: StorageBench = {
         if (i < o.warmup) continue;
         writeMs.push(r.write);
         bareMs.push(r.bare);
+        addIo(writeIo, r.writeIo);
+        addIo(bareIo, r.bareIo);
       }
       for (let i = 0; i < o.pausedReps; i++) {
         const r = await pair(o.pauseMs);
@@ -146,7 +170,7 @@ const bench: StorageBench = {
       insert.finalize();
       db.close();
     }
-    return { writeMs, bareMs, pausedWriteMs, pausedBareMs, bytesPerRow: bytes, settings: `journal_mode ${journal}, synchronous ${synchronous}` };
+    return { writeMs, bareMs, pausedWriteMs, pausedBareMs, bytesPerRow: bytes, writeIo, bareIo, pageSize, settings: `journal_mode ${journal}, synchronous ${synchronous}` };
   },
 
   async reads(o: ReadOptions) {

@@ -38,6 +38,26 @@ interface Held {
 
 const installedMark = Symbol.for('notes.writeBehind');
 
+/**
+ * What the layer passed on to the browser since the page loaded, over every handle: the bench reads
+ * it around one commit to show where a durable write's time goes (its bytes, its one flush).
+ */
+export interface FileIoStats {
+  /** write() calls of the access handle, and the bytes they wrote. */
+  writes: number;
+  bytes: number;
+  /** flush() calls, and the time spent in them. */
+  flushes: number;
+  flushMs: number;
+}
+
+const stats: FileIoStats = { writes: 0, bytes: 0, flushes: 0, flushMs: 0 };
+
+/** A copy of the counters (take one before and one after, and subtract). */
+export function fileIoStats(): FileIoStats {
+  return { ...stats };
+}
+
 /** Past this many held bytes a run is written out: a big pulled page's commit stays in bounded memory. */
 export const WRITE_BEHIND_LIMIT = 1 << 20;
 
@@ -67,13 +87,20 @@ export function coalesceWrites(proto: AccessHandleMethods, limit = WRITE_BEHIND_
   const original = { write: proto.write, read: proto.read, flush: proto.flush, truncate: proto.truncate, getSize: proto.getSize, close: proto.close };
   const held = new WeakMap<object, Held>();
 
+  function passOn(handle: AccessHandleMethods, buffer: AllowSharedBufferSource, options?: { at?: number }): number {
+    const n = original.write.call(handle, buffer, options);
+    stats.writes++;
+    stats.bytes += n;
+    return n;
+  }
+
   function writeOut(handle: AccessHandleMethods): void {
     const h = held.get(handle);
     if (!h || h.size === 0) return;
     const size = h.size;
     // Emptied first: a run that fails is reported by this call and never written by a later one.
     h.size = 0;
-    const n = original.write.call(handle, h.bytes.subarray(0, size), { at: h.at });
+    const n = passOn(handle, h.bytes.subarray(0, size), { at: h.at });
     if (n !== size) throw new Error(`wrote ${n} of ${size} bytes`);
   }
 
@@ -82,7 +109,7 @@ export function coalesceWrites(proto: AccessHandleMethods, limit = WRITE_BEHIND_
     // A write at the handle's own cursor is not one SQLite makes: pass it on, in order.
     if (at === undefined) {
       writeOut(this);
-      return original.write.call(this, buffer, options);
+      return passOn(this, buffer, options);
     }
     const src = viewOf(buffer);
     let h = held.get(this);
@@ -91,7 +118,7 @@ export function coalesceWrites(proto: AccessHandleMethods, limit = WRITE_BEHIND_
       return src.length;
     }
     writeOut(this);
-    if (src.length >= limit) return original.write.call(this, buffer, options);
+    if (src.length >= limit) return passOn(this, buffer, options);
     // The handle keeps its buffer between runs: a commit allocates nothing.
     if (!h) held.set(this, (h = { at, size: 0, bytes: new Uint8Array(64 * 1024) }));
     h.at = at;
@@ -104,7 +131,13 @@ export function coalesceWrites(proto: AccessHandleMethods, limit = WRITE_BEHIND_
   };
   proto.flush = function (this: AccessHandleMethods) {
     writeOut(this);
-    original.flush.call(this);
+    const t0 = performance.now();
+    try {
+      original.flush.call(this);
+    } finally {
+      stats.flushes++;
+      stats.flushMs += performance.now() - t0;
+    }
   };
   proto.truncate = function (this: AccessHandleMethods, size) {
     writeOut(this);

@@ -4,7 +4,7 @@
 // fast-check prints the seed on failure (FC_SEED replays).
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coalesceWrites, type AccessHandleMethods } from '../../../src/worker/db/writeBehind';
+import { coalesceWrites, fileIoStats, type AccessHandleMethods } from '../../../src/worker/db/writeBehind';
 
 /** A file in memory with the access handle's methods: what reaches it is what is "on disk". */
 class MemoryHandle implements AccessHandleMethods {
@@ -83,6 +83,20 @@ describe('write-behind over an access handle', () => {
     expect(h.writes).toBe(1);
     expect(h.flushed.length).toBe(32 + 7 * 4120);
     expect(h.flushed[32 + 6 * 4120 + 24]).toBe(106);
+  });
+
+  it('counts what reaches the browser: one write of every held byte, one flush', () => {
+    const h = coalesced();
+    const before = fileIoStats();
+    h.write(page(1, 24), { at: 0 });
+    h.write(page(2), { at: 24 });
+    h.flush();
+    h.write(page(3, 10)); // at the handle's cursor: passed on at once, and counted
+    const after = fileIoStats();
+    expect(after.writes - before.writes).toBe(2);
+    expect(after.bytes - before.bytes).toBe(24 + 4096 + 10);
+    expect(after.flushes - before.flushes).toBe(1);
+    expect(after.flushMs).toBeGreaterThanOrEqual(before.flushMs);
   });
 
   it('keeps a copy: the caller may reuse its buffer at once, as SQLite reuses its heap', () => {
