@@ -31,6 +31,11 @@ export interface WriteLoopSamples {
   readonly visibleMs: number[];
   /** getNote of that note from the page, through Comlink and back: the call path without a write. */
   readonly readRoundTripMs: number[];
+  /**
+   * A bare message to a worker of the probe's own that only answers it, and back, after the same
+   * idle pause: what the browser charges any call to a worker before any code of ours runs.
+   */
+  readonly pingMs: number[];
 }
 
 export interface Probe {
@@ -88,6 +93,23 @@ window.Worker = class RecordingWorker extends NativeWorker {
 // Held while their worker lives: a collected Comlink proxy releases the worker's endpoint. The page
 // may end its worker and start another (freeze, bfcache): the newest one is the one that answers.
 const remotes = new Map<Worker, Comlink.Remote<NotesApi>>();
+/** A worker that answers every message with the same message (a blob: URL, same origin, so COEP allows it). */
+function echoWorker(): { ping(): Promise<void>; close(): void } {
+  const url = URL.createObjectURL(new Blob(['onmessage = (e) => postMessage(e.data);'], { type: 'text/javascript' }));
+  const w = new NativeWorker(url);
+  return {
+    ping: () =>
+      new Promise<void>((resolve) => {
+        w.onmessage = () => resolve();
+        w.postMessage(1);
+      }),
+    close: () => {
+      w.terminate();
+      URL.revokeObjectURL(url);
+    },
+  };
+}
+
 function api(): Comlink.Remote<NotesApi> {
   const worker = notesWorkers[notesWorkers.length - 1];
   if (!worker) throw new Error('the app has not started its notes worker');
@@ -196,6 +218,8 @@ const probe: Probe = {
     const roundTripMs: number[] = [];
     const visibleMs: number[] = [];
     const readRoundTripMs: number[] = [];
+    const pingMs: number[] = [];
+    const echo = echoWorker();
     const body = 'lorem ipsum dolor sit amet '.repeat(Math.ceil(o.bodyChars / 27)).slice(0, o.bodyChars);
     for (let i = 0; i < o.warmup + o.reps; i++) {
       const tag = `${i} ${Math.random().toString(36).slice(2, 10)}`;
@@ -216,14 +240,20 @@ const probe: Probe = {
       const t4 = performance.now();
       await a.getNote(note.id);
       const t5 = performance.now();
+      await settle(o.pauseMs);
+      const t6 = performance.now();
+      await echo.ping();
+      const t7 = performance.now();
       if (i >= o.warmup) {
         visibleMs.push(t1 - t0);
         roundTripMs.push(t3 - t2);
         readRoundTripMs.push(t5 - t4);
+        pingMs.push(t7 - t6);
       }
       await settle(5);
     }
-    return { roundTripMs, visibleMs, readRoundTripMs };
+    echo.close();
+    return { roundTripMs, visibleMs, readRoundTripMs, pingMs };
   },
 
   watch(title) {

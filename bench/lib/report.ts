@@ -68,6 +68,11 @@ function writeRows(r: Results): Row[] {
     },
     { figure: 'Read round trip p50 (getNote: page -> Comlink -> page)', ours: ms(r.uiReadRoundTripP50Ms) },
     {
+      figure: `Message round trip p50 (page -> a worker that only answers -> page, after the same ${pause} ms idle)`,
+      ours: ms(r.uiPingP50Ms),
+      ratio: missing(r.uiPingP50Ms) ? '' : 'what the browser takes of the +0.5 ms before any code of ours runs',
+    },
+    {
       figure: "Write to visible p50 / p95 (the page's own optimistic create: call -> list in the DOM)",
       ours: `${ms(r.writeToVisibleP50Ms)} / ${ms(r.writeToVisibleP95Ms)}`,
       limit: `evolu ${ms(evolu?.writeToVisibleP50Ms)}`,

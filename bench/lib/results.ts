@@ -73,6 +73,8 @@ export interface Results {
   uiRoundTripP95Ms: number | null;
   /** getNote from the page and back: the call path alone, beside the write's round trip. */
   uiReadRoundTripP50Ms: number | null;
+  /** A bare message to a worker that only answers it, and back, after the same idle pause. */
+  uiPingP50Ms: number | null;
   writeToVisibleP50Ms: number | null;
   writeToVisibleP95Ms: number | null;
   /** The same, on the device holding 10,000 notes (the list the UI re-reads is 10k long). */
@@ -127,6 +129,7 @@ export function emptyResults(mode: 'full' | 'quick', command: string): Results {
     uiRoundTripP50Ms: null,
     uiRoundTripP95Ms: null,
     uiReadRoundTripP50Ms: null,
+    uiPingP50Ms: null,
     writeToVisibleP50Ms: null,
     writeToVisibleP95Ms: null,
     writeToVisible10kP50Ms: null,

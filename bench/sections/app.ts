@@ -41,6 +41,7 @@ export async function runAppLocal(plan: Plan, r: Results, log: (s: string) => vo
       r.uiRoundTripP50Ms = round(median(s.roundTripMs));
       r.uiRoundTripP95Ms = round(percentile(s.roundTripMs, 95));
       r.uiReadRoundTripP50Ms = round(median(s.readRoundTripMs));
+      r.uiPingP50Ms = round(median(s.pingMs));
       r.writeToVisibleP50Ms = round(median(s.visibleMs));
       r.writeToVisibleP95Ms = round(percentile(s.visibleMs, 95));
       r.sizes.uiReps = s.roundTripMs.length;
