@@ -56,20 +56,7 @@ export function replaceText(f: TextField, value: string, s: Stamp, key: string, 
 
 /** An edit made on base `editBase`: merged when that is the current base, kept when it is later. */
 export function editText(f: TextField, editBase: Stamp, update: string, s: Stamp, key: string, cache?: TextDocCache): TextField | null {
-  if (f.base === undefined || editBase > f.base) {
-    const waiting = f.text?.waiting ?? [];
-    if (waiting.some((w) => w.stamp === s)) return null;
-    const text: TextState = { ...(f.text ?? noText), waiting: [...waiting, { base: editBase, update, stamp: s }] };
-    return { ...f, text };
-  }
-  if (editBase < f.base) return null;
-  const cur = f.text ?? noText;
-  const applied = applyUpdates({ key, baseStamp: f.base, baseText: f.value ?? '', doc: cur.doc }, [update], cache);
-  const edited = maxStamp(cur.edited, s);
-  if (applied.text === f.value && edited === cur.edited && cur.doc !== null && equalBytes(cur.doc, applied.state)) {
-    return null;
-  }
-  return { value: applied.text, base: f.base, text: { doc: applied.state, edited, waiting: cur.waiting } };
+  return editTextRun(f, [{ base: editBase, update, stamp: s }], key, cache);
 }
 
 /** An edit of a run (editTextRun): made on `base`, stamped `stamp`. */
@@ -80,11 +67,11 @@ export interface RunEdit {
 }
 
 /**
- * editText folded over `edits` in order, with the edits on the current base applied to its document
- * at once: one load, one encode, one toString for the run instead of one each (a pulled page of
- * someone's typing is many edits of one note). The same state as the fold: no edit of a run moves
- * the base, so each is merged, kept waiting or dropped exactly as alone, and the merged ones give
- * the document they give one by one (the text depends only on the set of updates applied).
+ * Edits of one field in order: each made on the current base is merged, one on a later base is kept
+ * waiting, one on an earlier base is dropped. The merged ones go into the document at once: one
+ * load, one encode, one toString for the run instead of one each (a pulled page of someone's typing
+ * is many edits of one note). The same state as one edit at a time: no edit moves the base, and the
+ * text depends only on the set of updates applied.
  */
 export function editTextRun(f: TextField, edits: readonly RunEdit[], key: string, cache?: TextDocCache): TextField | null {
   const cur = f.text ?? noText;
